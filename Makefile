@@ -1,0 +1,40 @@
+# huikuan — the two set-up commands are `make demo` and `make test` (see README.md).
+SHELL := /bin/bash
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_LINK_MODE := copy
+
+.PHONY: install demo test test-sqlite test-postgres lint bench clean
+
+$(UV):
+	@python3 -m pip install --quiet --disable-pip-version-check --target $(TOOLS) "uv==$(UV_VERSION)" \
+	  || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages --target $(TOOLS) "uv==$(UV_VERSION)"
+
+install: $(UV)
+	@PYTHONPATH=$(TOOLS) $(UV) sync --frozen --quiet --python python3
+
+demo: install
+	@$(VENV)/bin/huikuan demo --host 127.0.0.1 --port 8000
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+test: install lint test-sqlite test-postgres
+
+test-sqlite: install
+	$(VENV)/bin/pytest -q -p no:cacheprovider
+
+test-postgres: install
+	@bash scripts/with-postgres.sh $(VENV)/bin/pytest -q -p no:cacheprovider
+
+bench: install
+	@$(VENV)/bin/python -m huikuan.bench
+
+clean:
+	rm -rf $(VENV) $(TOOLS)

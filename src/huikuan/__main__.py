@@ -1,0 +1,5 @@
+import sys
+
+from huikuan.cli import main
+
+sys.exit(main())

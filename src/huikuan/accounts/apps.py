@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "huikuan.accounts"
+    label = "accounts"
+    verbose_name = "用户与团队"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from huikuan.accounts.roles import sync_role_groups
+
+        post_migrate.connect(sync_role_groups, sender=self)
