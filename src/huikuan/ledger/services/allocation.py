@@ -113,6 +113,10 @@ def record_payment(data: PaymentInput, *, actor: Any, allocate: bool = True) -> 
     return payment
 
 
+def _before_write() -> None:
+    """Nothing; tests widen the window between check and write here to prove the locks hold."""
+
+
 def _lock(payment: Payment, receivable_ids: Sequence[int]) -> tuple[Payment, dict[int, Receivable]]:
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     receivables = (
@@ -160,6 +164,7 @@ def allocate(
                 raise LedgerError(
                     f"应收款 {receivables[rid]} 分配 {amount} 超过未收余额 {open_now[rid]}", "over_receivable"
                 )
+        _before_write()
         created = Allocation.objects.bulk_create(
             Allocation(
                 payment=payment,
