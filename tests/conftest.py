@@ -13,14 +13,19 @@ from dataclasses import dataclass
 import pytest
 
 from factories import make_customer, make_user
-
 from huikuan.accounts.models import Role, Team, User
 from huikuan.ledger.models import Customer
+
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings) -> None:
     # The real hasher is slow on purpose; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Pages render without a collectstatic run.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @dataclass
@@ -51,7 +56,13 @@ def world(db: None) -> World:
     finance = make_user("finance", Role.FINANCE)
     admin = make_user("admin", Role.ADMIN)
     return World(
-        mgr_east, mgr_north, sales_a, sales_b, sales_c, finance, admin,
+        mgr_east,
+        mgr_north,
+        sales_a,
+        sales_b,
+        sales_c,
+        finance,
+        admin,
         make_customer("杭州甲科技有限公司", sales_a, number="HT-A-001"),
         make_customer("南京乙工程有限公司", sales_b, number="HT-B-001"),
         make_customer("北京丙集团有限公司", sales_c, number="HT-C-001"),

@@ -17,7 +17,9 @@ from huikuan.ledger.services import allocation as allocation_service
 from huikuan.ledger.services.allocation import PaymentInput, allocate, record_payment
 from huikuan.ledger.services.balances import open_amount
 
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are tested on PostgreSQL")
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks are tested on PostgreSQL"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -58,8 +60,14 @@ def test_two_concurrent_allocations_cannot_over_allocate(round_: int) -> None:
     receivable = Receivable.objects.get(contract__customer=customer)
     payments = [
         record_payment(
-            PaymentInput(customer=customer, paid_on=date(2026, 5, 1), amount=Decimal("500.00"), reference=f"R{round_}-{i}"),
-            actor=clerk_a, allocate=False,
+            PaymentInput(
+                customer=customer,
+                paid_on=date(2026, 5, 1),
+                amount=Decimal("500.00"),
+                reference=f"R{round_}-{i}",
+            ),
+            actor=clerk_a,
+            allocate=False,
         )
         for i in range(2)
     ]
@@ -78,7 +86,9 @@ def test_concurrent_allocations_of_one_payment_cannot_exceed_it() -> None:
     customer = make_customer("并发测试客户同款", None, number="HT-S", amounts=("600.00", "600.00"))
     first, second = Receivable.objects.filter(contract__customer=customer).order_by("sequence")
     payment = record_payment(
-        PaymentInput(customer=customer, paid_on=date(2026, 5, 1), amount=Decimal("800.00")), actor=clerk, allocate=False
+        PaymentInput(customer=customer, paid_on=date(2026, 5, 1), amount=Decimal("800.00")),
+        actor=clerk,
+        allocate=False,
     )
     targets = [first.pk, second.pk]
     results = _race(lambda i: allocate(payment, [(targets[i], Decimal("500.00"))], actor=clerk), 2)

@@ -95,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers", type=int, default=None, help="worker processes (default: 2 × cores + 1, at most 9)"
     )
 
-    p = add("worker", cmd_worker, "run background tasks (daily run on schedule, digests, large imports)")
+    p = add("worker", cmd_worker, "run queued background tasks")
     p.add_argument("--batch", action="store_true", help="process what is queued, then exit")
     p.add_argument("--queues", default="*", help="comma-separated queue names (default: all)")
 

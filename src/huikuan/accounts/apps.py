@@ -11,4 +11,5 @@ class AccountsConfig(AppConfig):
 
         from huikuan.accounts.roles import sync_role_groups
 
-        post_migrate.connect(sync_role_groups, sender=self)
+        # Every app's permissions exist only after its own post_migrate, so sync after each (idempotent).
+        post_migrate.connect(sync_role_groups, dispatch_uid="huikuan.sync_role_groups")

@@ -70,7 +70,9 @@ class AllocationPlan:
         return sum((amount for _id, amount in self.lines), ZERO)
 
 
-def allocation_order(candidates: Iterable[Candidate], named_contract_id: int | None = None) -> list[Candidate]:
+def allocation_order(
+    candidates: Iterable[Candidate], named_contract_id: int | None = None
+) -> list[Candidate]:
     """The default order (DESIGN §2): the contract the payer names first (Civil Code art. 560),
     then due date, then sequence, then id; receivables paused by an open dispute are skipped."""
     eligible = [c for c in candidates if not c.disputed and c.open > ZERO]

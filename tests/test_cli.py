@@ -1,0 +1,112 @@
+"""The command line as users run it: separate processes, each with its own home directory."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+HUIKUAN = [sys.executable, "-m", "huikuan"]
+
+
+def run(home: Path, *args: str, check: bool = True, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "HUIKUAN_HOME": str(home), **env}
+    environment.pop("HUIKUAN_DATABASE_URL", None)
+    result = subprocess.run([*HUIKUAN, *args], capture_output=True, text=True, env=environment, timeout=300)
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_init_is_idempotent_and_uses_wal(tmp_path: Path) -> None:
+    run(tmp_path, "init")
+    run(tmp_path, "init")
+    db = tmp_path / "var" / "huikuan.sqlite3"
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("SELECT count(*) FROM ledger_companysettings").fetchone()[0] == 1
+
+
+def test_usage_errors_exit_2_and_bad_input_exits_1(tmp_path: Path) -> None:
+    assert run(tmp_path, "generate", check=False).returncode == 2
+    assert run(tmp_path, "no-such-command", check=False).returncode == 2
+    run(tmp_path, "init")
+    weak = run(tmp_path, "user", "x1", "--role", "salesperson", "--password", "123", check=False)
+    assert weak.returncode == 1 and "密码" in weak.stderr
+
+
+def test_help_lists_only_commands_that_exist() -> None:
+    out = subprocess.run([*HUIKUAN, "--help"], capture_output=True, text=True, check=True).stdout
+    for command in ("init", "generate", "serve", "worker"):
+        assert command in out
+    for later in ("daily", "import", "letter", "predict", "backup"):
+        assert not re.search(rf"^\s+{later}\s", out, re.M)
+
+
+def _open(opener: urllib.request.OpenerDirector, url: str, data: dict[str, str] | None = None):
+    body = urllib.parse.urlencode(data).encode() if data else None
+    return opener.open(urllib.request.Request(url, data=body), timeout=10)
+
+
+def test_serve_runs_gunicorn_with_static_files_and_a_user_can_log_in(tmp_path: Path) -> None:
+    run(tmp_path, "init", "--quiet")
+    run(tmp_path, "user", "lin", "--role", "salesperson", "--password", "Lin-2026-demo!", "--name", "林")
+    port = free_port()
+    env = {**os.environ, "HUIKUAN_HOME": str(tmp_path)}
+    env.pop("HUIKUAN_DATABASE_URL", None)
+    server = subprocess.Popen(
+        [*HUIKUAN, "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        for _ in range(100):
+            try:
+                page = _open(opener, f"{base}/login/")
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail(
+                "server did not start: " + (server.stdout.read() if server.poll() is not None else "")
+            )
+        assert page.headers["Content-Type"] == "text/html; charset=utf-8"
+        assert page.headers["X-Frame-Options"] == "DENY"
+        html = page.read().decode()
+        assert "登录回款" in html
+        assert "gunicorn" in (page.headers.get("Server") or "")
+        css_path = re.search(r'href="(/static/web/site\.[0-9a-f]+\.css)"', html).group(1)
+        css = _open(opener, base + css_path)
+        assert css.status == 200 and "max-age" in css.headers["Cache-Control"]
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        home = _open(
+            opener,
+            f"{base}/login/",
+            {"username": "lin", "password": "Lin-2026-demo!", "csrfmiddlewaretoken": token, "next": "/"},
+        )
+        assert home.url == f"{base}/"
+        assert "林，您好" in home.read().decode()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
