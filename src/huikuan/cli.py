@@ -68,6 +68,19 @@ def cmd_user(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_handover(args: argparse.Namespace) -> int:
+    from huikuan.accounts.models import User
+    from huikuan.ledger.services.handover import handover
+
+    users = {u.username: u for u in User.objects.filter(username__in=[args.from_user, args.to_user])}
+    for name in (args.from_user, args.to_user):
+        if name not in users:
+            raise CommandError(f"用户不存在：{name}")
+    moved = handover(users[args.from_user], users[args.to_user], actor=None, reason=args.reason)
+    print(f"已将 {args.from_user} 的客户和 {moved} 份合同交接给 {args.to_user}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="huikuan", description="回款 — receivables collection for sales teams"
@@ -105,6 +118,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password", help="password (default: read from HUIKUAN_PASSWORD)")
     p.add_argument("--team", help="team name (salesperson: member; manager: manages it)")
     p.add_argument("--name", default="", help="display name")
+
+    p = add("handover", cmd_handover, "离职交接: move a salesperson's customers and contracts to another")
+    p.add_argument("from_user")
+    p.add_argument("to_user")
+    p.add_argument("--reason", required=True)
 
     p = add("demo", cmd_demo, "set up the demo (database, portfolio, users) and serve it")
     p.add_argument("--host", default="127.0.0.1")
