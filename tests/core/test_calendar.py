@@ -190,10 +190,10 @@ def test_every_emitted_code_is_declared() -> None:
 
 # ------------------------------------------------------------------ reason texts of the time modules
 
-TIME_MODULES = ("calendar", "timing", "limitation", "interest", "plans")
+TIME_MODULES = ("calendar", "availability", "timing", "limitation", "interest", "plans", "promises")
 CORE = Path(__file__).resolve().parents[2] / "src" / "huikuan" / "core"
 # Codes built at run time (f-strings) rather than written out.
-DYNAMIC_CODES = {"plans": {"promise_pending", "promise_kept", "promise_partly_kept", "promise_broken"}}
+DYNAMIC_CODES = {"promises": {"promise_pending", "promise_kept", "promise_partly_kept", "promise_broken"}}
 
 
 def _placeholders(text: str) -> set[str]:

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from huikuan.core.discount import discount_offer
 from huikuan.core.negotiation import STAGES, Achievement, MeetingContext, plan_meeting, render_plan
 from huikuan.core.reasons import describe
-from huikuan.core.strategy import discount_offer
 from huikuan.core.wording import lint
 
 AS_OF = date(2026, 3, 2)

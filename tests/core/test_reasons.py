@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import importlib
+import re
 import string
 import sys
 import types
@@ -16,7 +17,17 @@ from typing import Any
 
 import pytest
 
-from huikuan.core import inputs, nature, negotiation, priority, readiness, sanctions, strategy, wording
+from huikuan.core import (
+    discount,
+    inputs,
+    nature,
+    negotiation,
+    priority,
+    readiness,
+    sanctions,
+    strategy,
+    wording,
+)
 from huikuan.core.reasons import (
     CORE_MODULES,
     Reason,
@@ -30,7 +41,17 @@ from huikuan.core.tables import DEFAULT_TABLES
 
 ROOT = Path(__file__).resolve().parents[2]
 CORE = ROOT / "src" / "huikuan" / "core"
-MY_MODULES = ("readiness", "nature", "inputs", "strategy", "sanctions", "priority", "wording", "negotiation")
+MY_MODULES = (
+    "readiness",
+    "nature",
+    "inputs",
+    "strategy",
+    "discount",
+    "sanctions",
+    "priority",
+    "wording",
+    "negotiation",
+)
 AS_OF = date(2026, 3, 2)
 
 
@@ -255,7 +276,7 @@ def _emitted() -> Iterator[Reason]:
     for change in situations:
         yield from strategy.recommend(dataclasses.replace(base, **change)).reasons
     for d in ("0.07", "0.06", "0.01"):
-        yield from strategy.evaluate_discount(Decimal(d), Decimal("100000.00"), 0.05, 90, 0.06).reasons
+        yield from discount.evaluate_discount(Decimal(d), Decimal("100000.00"), 0.05, 90, 0.06).reasons
 
     sbase = sanctions.SanctionFacts(nature="non_malicious", days_overdue=10, open_amount=Decimal("100.00"))
     sfacts: list[dict[str, Any]] = [
@@ -335,18 +356,15 @@ def test_every_emitted_reason_renders_without_unfilled_placeholders() -> None:
 
 def test_every_declared_code_of_mine_is_emitted_somewhere() -> None:
     declared = set()
-    for m in (readiness, nature, inputs, strategy, sanctions, priority, wording, negotiation):
+    for m in (readiness, nature, inputs, strategy, discount, sanctions, priority, wording, negotiation):
         declared |= set(m.REASONS)
     assert declared - {r.code for r in EMITTED} == set()
 
 
-def test_method_doc_lists_every_code_of_mine() -> None:
+def test_method_doc_tables_every_code_of_the_registry() -> None:
     doc = (ROOT / "docs" / "method.md").read_text(encoding="utf-8")
-    missing = [
-        code
-        for m in (readiness, nature, inputs, strategy, sanctions, priority, wording, negotiation)
-        for code in m.REASONS
-        if f"`{code}`" not in doc
-    ]
-    assert missing == []
-    assert "docs/method-time.md" in doc
+    _, heading, table = doc.partition("## 原因代码一览 / All reason codes")
+    assert heading, "docs/method.md lost its table of all reason codes"
+    tabled = set(re.findall(r"^\| `([a-z0-9_]+)` \|", table, re.MULTILINE))
+    assert sorted(all_codes() - tabled) == []
+    assert "method-time.md" not in doc  # merged into method.md: no link to the old page

@@ -8,16 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from huikuan.core.availability import AvailabilityWindow, parse_availability
 from huikuan.core.calendar import LAST, CalendarOverride, CloseDay, WorkCalendar
-from huikuan.core.timing import (
-    AvailabilityError,
-    AvailabilityWindow,
-    TimingInput,
-    TimingPolicy,
-    best_ask_date,
-    format_windows,
-    parse_availability,
-)
+from huikuan.core.timing import TimingInput, TimingPolicy, best_ask_date
 
 CAL = WorkCalendar()
 TUE_THU_MORNING = parse_availability("周二、周四 9:00-11:30")
@@ -234,55 +227,3 @@ def test_ask_is_a_workday_and_leaves_enough_workdays_before_close(
     assert plan.ask_by is not None and plan.close_on is not None
     assert plan.ask_on <= plan.ask_by
     assert CAL.workdays_between(plan.ask_by, CAL.workday_on_or_before(plan.close_on)) == transfer + 3
-
-
-# ------------------------------------------------------------------ availability parser
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("周二、周四 9:00-11:30", "周二 09:00-11:30；周四 09:00-11:30"),
-        ("周一至周三 14:00-17:00", "周一 14:00-17:00；周二 14:00-17:00；周三 14:00-17:00"),
-        ("Mon, Wed 9:00-12:00", "周一 09:00-12:00；周三 09:00-12:00"),
-        ("星期五 上午", "周五 09:00-12:00"),
-        ("周三下午3点-5点", "周三 15:00-17:00"),
-        ("礼拜一 9点半-11点", "周一 09:30-11:00"),
-        ("Tue 9am-12pm", "周二 09:00-12:00"),
-        ("周二 9:00-11:30 周四 14:00-16:00", "周二 09:00-11:30；周四 14:00-16:00"),
-        ("周二 9:00-11:30；周四 14：00～16：00", "周二 09:00-11:30；周四 14:00-16:00"),
-        ("周六至周一 10:00-11:00", "周一 10:00-11:00；周六 10:00-11:00；周日 10:00-11:00"),
-        ("周二", "周二 09:00-18:00"),
-        ("Thursday & Friday 8:00-9:00", "周四 08:00-09:00；周五 08:00-09:00"),
-    ],
-)
-def test_parse_availability(text: str, expected: str) -> None:
-    assert format_windows(parse_availability(text)) == expected
-
-
-def test_parse_availability_weekdays_and_bare_times_mean_monday_to_friday() -> None:
-    assert {w.weekday for w in parse_availability("周一至周五 14:00-17:00")} == {0, 1, 2, 3, 4}
-    assert {w.weekday for w in parse_availability("工作日 9:00-10:00")} == {0, 1, 2, 3, 4}
-    assert {w.weekday for w in parse_availability("9:00-10:00")} == {0, 1, 2, 3, 4}
-    assert {w.weekday for w in parse_availability("每天 9:00-10:00")} == set(range(7))
-
-
-def test_formatted_windows_parse_back_to_themselves() -> None:
-    windows = parse_availability("周一至周五 14:00-17:00; 周六 9:00-10:00")
-    assert parse_availability(format_windows(windows)) == windows
-    assert parse_availability(format_windows(windows, "en")) == windows
-
-
-@pytest.mark.parametrize(
-    ("text", "fragment"),
-    [
-        ("周八 9:00-10:00", "周八"),
-        ("周二 11:30-9:00", "ends before it starts"),
-        ("周二 25:00-26:00", "25:00"),
-        ("whenever", "whenever"),
-        ("  ", "no availability"),
-    ],
-)
-def test_parse_availability_errors_name_the_bad_part(text: str, fragment: str) -> None:
-    with pytest.raises(AvailabilityError, match=fragment):
-        parse_availability(text)

@@ -6,7 +6,8 @@ before the earlier of the two, counted back in workdays. When that date has pass
 we aim at next month's window. A customer that needs a budget and has not budgeted the amount
 this year is asked to put it into the next budget before its budget month — except buyers
 covered by the SME payment regulation, for whom a budget is no lawful reason to delay.
-The ask itself lands on a workday on which the contact is available.
+The ask itself lands on a workday on which the contact is available (windows read by
+availability.py).
 
 >>> from huikuan.core.calendar import WorkCalendar
 >>> plan = best_ask_date(TimingInput(as_of=date(2026, 11, 16), book_close_day=25, transfer_days=2),
@@ -19,11 +20,10 @@ The ask itself lands on a workday on which the contact is available.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import date, time, timedelta
-from typing import Final, Literal
+from datetime import date, timedelta
 
+from huikuan.core.availability import AvailabilityWindow, format_windows
 from huikuan.core.calendar import CloseDay, WorkCalendar, add_months, close_date
 from huikuan.core.reasons import Reason
 
@@ -86,169 +86,6 @@ REASONS: dict[str, tuple[str, str]] = {
         "is used.",
     ),
 }
-
-
-# ---------------------------------------------------------------- availability windows (C4)
-
-_WEEKDAY_ZH: Final = "一二三四五六日"
-_WEEKDAY_EN: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-# Days named without hours mean office hours; a bare 上午/下午 means the usual half day.
-OFFICE_HOURS: Final = (time(9, 0), time(18, 0))
-HALF_DAYS: Final = {"上午": (time(9, 0), time(12, 0)), "下午": (time(14, 0), time(18, 0))}
-
-
-class AvailabilityError(ValueError):
-    """Availability text that cannot be read; the message names the part not understood."""
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class AvailabilityWindow:
-    """A weekly work window of a contact: weekday (0 = Monday) and a time range."""
-
-    weekday: int
-    start: time
-    end: time
-
-    @property
-    def times(self) -> str:
-        return f"{self.start:%H:%M}-{self.end:%H:%M}"
-
-
-def format_windows(windows: tuple[AvailabilityWindow, ...], lang: Literal["zh", "en"] = "zh") -> str:
-    """Canonical text of windows, readable back by parse_availability.
-
-    >>> format_windows(parse_availability("Tue, Thu 9:00-11:30"))
-    '周二 09:00-11:30；周四 09:00-11:30'
-    """
-    sep = "；" if lang == "zh" else "; "
-    names = [f"周{c}" for c in _WEEKDAY_ZH] if lang == "zh" else list(_WEEKDAY_EN)
-    return sep.join(f"{names[w.weekday]} {w.times}" for w in sorted(windows))
-
-
-_CN_DAY = r"(?:周|星期|礼拜)[一二三四五六日天]"
-_EN_DAY = (
-    r"(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?"
-    r"|sat(?:urday)?|sun(?:day)?)\b\.?"
-)
-_DAY = rf"(?:{_CN_DAY}|{_EN_DAY})"
-_TO = r"\s*(?:-|~|至|到|to\b)\s*"
-_TIME = r"\d{1,2}(?::\d{2}|点半|点\d{1,2}分?|点|时)?\s*(?:am|pm)?"
-_TOKEN = re.compile(
-    rf"(?P<range>{_TIME}{_TO}{_TIME})"
-    rf"|(?P<days>{_DAY}{_TO}(?:{_DAY}|[一二三四五六日天]))"
-    rf"|(?P<day>{_DAY})"
-    r"|(?P<week>工作日|weekdays?\b|每天|每日|daily\b|every\s*day\b)"
-    r"|(?P<half>上午|下午|全天)"
-    r"|(?P<sep>[\s,、/&+]+|和|及|and\b)",
-    re.IGNORECASE,
-)
-_ONE_TIME = re.compile(r"(\d{1,2})(?::(\d{2})|(点半)|点(\d{1,2})分?|点|时)?\s*(am|pm)?", re.IGNORECASE)
-
-
-def parse_availability(text: str) -> tuple[AvailabilityWindow, ...]:
-    """Read availability like ``周二、周四 9:00-11:30``, ``周一至周五 14:00-17:00``, ``Mon, Wed 9:00-12:00``.
-
-    Segments are separated by ``;``/``；``/line breaks; in a segment, days come before their times
-    (``周二 9:00-11:30 周四 14:00-16:00`` is two groups). Days without times mean office hours
-    (09:00-18:00); times without days mean Monday–Friday. Raises AvailabilityError naming the part
-    it could not read.
-
-    >>> [(w.weekday, w.times) for w in parse_availability("周一至周三 下午")]
-    [(0, '14:00-18:00'), (1, '14:00-18:00'), (2, '14:00-18:00')]
-    >>> parse_availability("周八 9:00-10:00")
-    Traceback (most recent call last):
-    ...
-    huikuan.core.timing.AvailabilityError: cannot read availability '周八 9:00-10:00' at '周八'
-    """
-    normal = text.translate(str.maketrans("：；，～－—–．", ":;,~---."))
-    windows: set[AvailabilityWindow] = set()
-    for segment in re.split(r"[;\n。]+", normal):
-        if segment.strip():
-            windows.update(_parse_segment(segment, text))
-    if not windows:
-        raise AvailabilityError(f"no availability in {text!r}")
-    return tuple(sorted(windows))
-
-
-def _parse_segment(segment: str, original: str) -> set[AvailabilityWindow]:
-    out: set[AvailabilityWindow] = set()
-    days: list[int] = []
-    ranges: list[tuple[time, time]] = []
-    afternoon = False
-    pos = 0
-
-    def flush() -> None:
-        for d in days or range(5):
-            for start, end in ranges or [OFFICE_HOURS]:
-                out.add(AvailabilityWindow(d, start, end))
-
-    while pos < len(segment):
-        m = _TOKEN.match(segment, pos)
-        if m is None:
-            bad = re.match(r"[^\s,、/]+", segment[pos:])
-            raise AvailabilityError(
-                f"cannot read availability {original!r} at {bad.group() if bad else ''!r}"
-            )
-        kind, value = m.lastgroup, m.group()
-        pos = m.end()
-        if kind == "sep":
-            continue
-        if kind in ("day", "days", "week") and ranges:
-            flush()
-            days, ranges = [], []
-        if kind == "day":
-            days.append(_weekday(value))
-        elif kind == "days":
-            first, last = re.split(_TO, value, maxsplit=1)
-            a, b = _weekday(first), _weekday(last if len(last.strip()) > 1 else "周" + last.strip())
-            days.extend((a + i) % 7 for i in range((b - a) % 7 + 1))
-        elif kind == "week":
-            every_day = value in ("每天", "每日") or value.lower().startswith(("daily", "every"))
-            days.extend(range(7) if every_day else range(5))
-        elif kind == "half" and value == "全天":
-            ranges.append(OFFICE_HOURS)
-        elif kind == "half":
-            after = _TOKEN.match(segment[pos:].lstrip())
-            if after is not None and after.lastgroup == "range":
-                afternoon = value == "下午"
-            else:
-                ranges.append(HALF_DAYS[value])
-        else:
-            start_text, end_text = re.split(_TO, value, maxsplit=1)
-            start, end = _clock(start_text, afternoon, original), _clock(end_text, afternoon, original)
-            afternoon = False
-            if not start < end:
-                raise AvailabilityError(f"time range ends before it starts in {original!r}: {value!r}")
-            ranges.append((start, end))
-    if days or ranges:
-        flush()
-    return out
-
-
-def _weekday(token: str) -> int:
-    token = token.strip().rstrip(".").lower()
-    if token[-1] in _WEEKDAY_ZH + "天":
-        return _WEEKDAY_ZH.index(token[-1]) if token[-1] != "天" else 6
-    return [d.lower() for d in _WEEKDAY_EN].index(token[:3])
-
-
-def _clock(token: str, afternoon: bool, original: str) -> time:
-    m = _ONE_TIME.fullmatch(token.strip())
-    if m is None:
-        raise AvailabilityError(f"not a time of day in {original!r}: {token!r}")
-    hour = int(m.group(1))
-    minute = 30 if m.group(3) else int(m.group(2) or m.group(4) or 0)
-    suffix = (m.group(5) or "").lower()
-    if (suffix == "pm" or afternoon) and hour < 12:
-        hour += 12
-    elif suffix == "am" and hour == 12:
-        hour = 0
-    if hour == 24 and minute == 0:
-        return time(23, 59)
-    if hour > 23 or minute > 59:
-        raise AvailabilityError(f"not a time of day in {original!r}: {token!r}")
-    return time(hour, minute)
-
 
 LABELS: dict[str, tuple[str, str]] = {"customer": ("客户", "customer's"), "bank": ("银行", "bank's")}
 
