@@ -11,11 +11,12 @@ export UV_LINK_MODE := copy
 .PHONY: install demo test test-sqlite test-postgres lint bench clean
 
 $(UV):
-	@python3 -m pip install --quiet --disable-pip-version-check --target $(TOOLS) "uv==$(UV_VERSION)" \
-	  || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages --target $(TOOLS) "uv==$(UV_VERSION)"
+	@PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --target $(TOOLS) "uv==$(UV_VERSION)" \
+	  || PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --break-system-packages --target $(TOOLS) "uv==$(UV_VERSION)"
 
 install: $(UV)
 	@PYTHONPATH=$(TOOLS) $(UV) sync --frozen --quiet --python python3
+	@python3 scripts/fetch_assets.py
 
 demo: install
 	@$(VENV)/bin/huikuan demo --host 127.0.0.1 --port 8000
