@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from huikuan.web import views
+from huikuan.web.areas import AREAS
 
 admin.site.site_header = "回款 huikuan"
 admin.site.site_title = "回款"
@@ -19,6 +20,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+urlpatterns += [path("", include(f"huikuan.web.areas.{area}.urls")) for area in AREAS]
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
