@@ -76,6 +76,7 @@ CORE_MODULES: tuple[str, ...] = (
     "kpis",
     "prediction",
     "analytics",
+    "matching",
 )
 
 _PACKAGE = "huikuan.core"

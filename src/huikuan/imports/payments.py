@@ -64,8 +64,11 @@ def named_contracts(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
     return frame
 
 
-def book(rows: pl.DataFrame, ctx: Context, entity: str = "payments") -> None:
-    """Plan new payments for ``rows`` (skipping ones already recorded) and their allocations."""
+def book(rows: pl.DataFrame, ctx: Context, entity: str = "payments") -> pl.DataFrame:
+    """Plan new payments for ``rows`` (skipping ones already recorded) and their allocations.
+
+    Returns (ROW, payment_id): the new payment's id, or the recorded one's (null for a repeat of
+    an earlier row of the file)."""
     rows = rows.with_columns(pl.col("memo").fill_null(""))
     rows = _by_reference(rows, ctx, entity)
     rows = _without_reference(rows, ctx)
@@ -93,6 +96,12 @@ def book(rows: pl.DataFrame, ctx: Context, entity: str = "payments") -> None:
         allocate.plan(
             new.select("id", "customer_id", "named_contract_id", "paid_on", "amount", row=pl.col(ROW)), ctx
         )
+    return pl.concat(
+        [
+            new.select(ROW, payment_id="id"),
+            rows.filter(pl.col("recorded")).select(ROW, payment_id=pl.col("pid").cast(pl.Int64)),
+        ]
+    )
 
 
 def _by_reference(rows: pl.DataFrame, ctx: Context, entity: str) -> pl.DataFrame:
@@ -112,7 +121,11 @@ def _by_reference(rows: pl.DataFrame, ctx: Context, entity: str) -> pl.DataFrame
     pairs = (
         pairs.filter(same)
         .group_by(ROW)
-        .agg(same_amount=(pl.col("p_amount") == pl.col("amount")).any(), p_amount=pl.col("p_amount").first())
+        .agg(
+            same_amount=(pl.col("p_amount") == pl.col("amount")).any(),
+            p_amount=pl.col("p_amount").first(),
+            pid=pl.col("pid").filter(pl.col("p_amount") == pl.col("amount")).min(),
+        )
     )
     rows = rows.join(pairs, on=ROW, how="left")
     conflict = pl.col("same_amount").is_not_null() & ~pl.col("same_amount")

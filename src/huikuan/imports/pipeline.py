@@ -158,6 +158,7 @@ def _run(
         allow_duplicates=allow_duplicates,
         fallback_labels={c.field: c.zh for c in spec.columns},
         header_row=result.header_row,
+        sha256=result.sha256 or "",
     )
     planner = PLANNERS[kind]
     with transaction.atomic():

@@ -71,6 +71,7 @@ class Context:
     warnings: list[str] = field(default_factory=list)
     fallback_labels: dict[str, str] = field(default_factory=dict)
     header_row: int | None = None
+    sha256: str = ""  # the file's checksum (bank receipts keep it)
 
     def label(self, name: str) -> str:
         return self.labels.get(name) or self.fallback_labels.get(name) or name

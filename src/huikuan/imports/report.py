@@ -21,6 +21,7 @@ ENTITY_LABELS = {
     "invoices": "发票",
     "invoice_links": "发票关联应收",
     "payments": "回款",
+    "receipts": "银行到账",
     "allocations": "核销分配",
 }
 ACTION_LABELS = {"created": "新增", "updated": "更新", "unchanged": "未变"}

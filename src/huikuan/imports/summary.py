@@ -10,7 +10,11 @@ from huikuan.imports.report import ACTION_LABELS, ENTITY_LABELS, ImportResult
 
 ERRORS_SHOWN = 50
 UNMATCHED_SHOWN = 10
-REASONS = {"no_match": "找不到对应客户", "ambiguous": "对应多个客户"}
+REASONS = {
+    "no_match": "找不到对应客户",
+    "ambiguous": "对应多个客户",
+    "weak": "只有简称、集团、摘要或金额线索",
+}
 SKIPPED = {
     "title": "表头上方的标题行",
     "blank": "空行",
@@ -93,7 +97,7 @@ def _unmatched(result: ImportResult, console: Console) -> None:
         return
     total = _money(result.count("receipts", "unmatched_cents"))
     console.print(
-        f"  [yellow]未匹配的到账 {n:,} 笔，合计 {total}[/yellow]：无法唯一确定客户，未登记，留待认领（不会写入）",
+        f"  [yellow]未匹配的到账 {n:,} 笔，合计 {total}[/yellow]：无法唯一确定客户，未登记回款，留待认领（款项认领）",
         highlight=False,
     )
     for item in result.unmatched[:UNMATCHED_SHOWN]:
