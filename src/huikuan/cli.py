@@ -9,6 +9,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
@@ -33,9 +34,14 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    from django.utils import timezone
+
     from huikuan.demo.generate import generate
 
-    result = generate(args.scale, seed=args.seed, progress=sys.stderr.isatty() and not args.quiet)
+    as_of = args.as_of or timezone.localdate()  # the only place the generator reads the clock
+    result = generate(
+        args.scale, seed=args.seed, as_of=as_of, progress=sys.stderr.isatty() and not args.quiet
+    )
     print(result.summary())
     return EXIT_OK
 
@@ -81,6 +87,74 @@ def cmd_handover(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from huikuan.imports.command import run
+
+    return run(args)
+
+
+def cmd_daily(args: argparse.Namespace) -> int:
+    import time
+
+    from rich.console import Console
+
+    from huikuan.analytics.jsonout import write_json
+    from huikuan.analytics.run import RunInProgress, default_as_of, run_daily
+    from huikuan.analytics.screen import RichProgress, print_summary
+
+    as_of = _date_arg(args.as_of) if args.as_of else default_as_of()
+    started = time.perf_counter()
+    console = Console(stderr=False, width=None if sys.stdout.isatty() else 120)
+    try:
+        if sys.stderr.isatty() and not args.quiet:
+            with RichProgress(Console(stderr=True)) as progress:
+                outcome = run_daily(as_of, trigger="cli", progress=progress)
+        else:
+            outcome = run_daily(as_of, trigger="cli")
+    except RunInProgress as exc:
+        raise CommandError(str(exc)) from exc
+    wall = time.perf_counter() - started
+    if not args.quiet:
+        print_summary(outcome, console, wall)
+    if args.json:
+        json_started = time.perf_counter()
+        write_json(outcome, args.json)
+        if not args.quiet:
+            console.print(f"JSON: {args.json} ({time.perf_counter() - json_started:.2f} s)")
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from huikuan.analytics.reports import export_report
+
+    path = export_report(
+        args.kind, args.out, as_of=_date_arg(args.as_of) if args.as_of else None, month=args.month
+    )
+    print(path)
+    return EXIT_OK
+
+
+def cmd_letter(args: argparse.Namespace) -> int:
+    from huikuan.letters.command import run_letter
+
+    return run_letter(args)
+
+
+def cmd_evidence(args: argparse.Namespace) -> int:
+    from huikuan.letters.command import run_evidence
+
+    return run_evidence(args)
+
+
+def _date_arg(text: str) -> Any:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise CommandError(f"日期格式应为 YYYY-MM-DD：{text}") from exc
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="huikuan", description="回款 — receivables collection for sales teams"
@@ -99,6 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("generate", cmd_generate, "generate a synthetic portfolio (deterministic for a seed)")
     p.add_argument("--scale", choices=["small", "mid", "large"], required=True)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument(
+        "--as-of", type=date.fromisoformat, help="the portfolio's today, YYYY-MM-DD (default: today)"
+    )
     p.add_argument("--quiet", action="store_true")
 
     p = add("serve", cmd_serve, "serve the web application (gunicorn)")
@@ -123,6 +200,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("from_user")
     p.add_argument("to_user")
     p.add_argument("--reason", required=True)
+
+    p = add(
+        "import",
+        cmd_import,
+        "import customers, contacts, receivables, invoices, payments or a bank statement",
+    )
+    from huikuan.imports.command import add_arguments
+
+    add_arguments(p)
+
+    p = add("daily", cmd_daily, "the daily run: every open receivable, worklists, KPIs (DESIGN §2)")
+    p.add_argument("--as-of", help="evaluate as of this date (YYYY-MM-DD; default today)")
+    p.add_argument("--json", metavar="FILE", help="write the result as JSON (FORMATS.md)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+
+    p = add("report", cmd_report, "export a report of the latest daily run (xlsx or csv)")
+    p.add_argument("kind", choices=["statutory-aging", "commission", "worklist"])
+    p.add_argument("--out", required=True, help="FILE.xlsx or FILE.csv")
+    p.add_argument("--as-of", help="the run's date (default: the latest finished run)")
+    p.add_argument("--month", help="commission month YYYY-MM (default: the run's month)")
+
+    from huikuan.letters.command import add_evidence_arguments, add_letter_arguments
+
+    p = add("letter", cmd_letter, "Word/PDF letters: confirmation, dunning, plan, lawyer (FORMATS.md)")
+    add_letter_arguments(p)
+    p = add("evidence", cmd_evidence, "F5 evidence bundle for a customer or contract (zip)")
+    add_evidence_arguments(p)
 
     p = add("demo", cmd_demo, "set up the demo (database, portfolio, users) and serve it")
     p.add_argument("--host", default="127.0.0.1")

@@ -103,7 +103,17 @@ def serve(host: str, port: int, workers: int | None = None) -> None:
     Server().run()
 
 
-def run_worker(batch: bool = False, queues: str = "*") -> None:
+def run_worker(batch: bool = False, queues: str = "*", schedule: bool | None = None) -> None:
+    """Run queued tasks. A long-running worker also enqueues the daily run every morning at
+    CompanySettings.daily_run_time (``schedule``; off by default with ``batch``)."""
+    from huikuan.analytics.schedule import Scheduler, schedule_daily
+
+    if schedule is None:
+        schedule = not batch
+    if schedule and batch:
+        schedule_daily()
+    elif schedule:
+        Scheduler().start()
     call_command(
         "db_worker",
         queue_name=queues,

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "huikuan.ledger",
     "huikuan.collection",
     "huikuan.receipts",
+    "huikuan.letters",
+    "huikuan.analytics",
     "huikuan.web",
     "django.contrib.admin",
     "django.contrib.auth",

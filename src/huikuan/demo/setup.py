@@ -29,15 +29,27 @@ DEMO_PASSWORD = "huikuan-demo"
 
 def prepare_demo(seed: int = 1) -> list[DemoUser]:
     """Database, small portfolio and demo passwords; returns the demo users."""
+    from django.utils import timezone
+
     from huikuan.accounts.models import User
+    from huikuan.analytics.models import DailyRun
+    from huikuan.analytics.run import run_daily
     from huikuan.demo.generate import generate
     from huikuan.ledger.models import Customer
 
     init_database(verbose=False)
+    today = timezone.localdate()
     if not Customer.objects.exists():
         print("正在生成演示数据 / generating the demo portfolio …", flush=True)
-        result = generate("small", seed=seed, progress=sys.stderr.isatty())
+        result = generate("small", seed=seed, as_of=today, progress=sys.stderr.isatty())
         print(result.summary(), flush=True)
+    if DailyRun.latest() is None:
+        # The worklists and dashboards read the latest daily run: make the first one now.
+        outcome = run_daily(today, trigger="demo")
+        print(
+            f"每日运行完成 / daily run done: {outcome.summary['totals']['receivables_open']} 笔未结清应收",
+            flush=True,
+        )
     for demo in DEMO_USERS:
         user = User.objects.get(username=demo.username)
         if not user.has_usable_password():

@@ -1,0 +1,25 @@
+"""One customer, evaluated by the scalar rules: what the customer page shows between runs.
+
+It loads the same facts the daily run loads (the same queries, narrowed to the customer) and
+applies the scalar core functions receivable by receivable (`huikuan.core.analytics.scalar`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from huikuan.analytics.load import load_portfolio, run_settings
+from huikuan.core.analytics.evaluate import company_tables
+from huikuan.core.analytics.facts import build_facts
+from huikuan.core.analytics.scalar import context, evaluate_rows
+
+
+def customer_statuses(customer_id: int, as_of: date) -> list[dict[str, Any]]:
+    """Every open receivable of one customer with its judgement (keys as `scalar.evaluate_row`)."""
+    # Django's own connection: a web process keeps it open, and a second SQLite library in the
+    # same process must not touch the file then (see load.py).
+    portfolio, _timings = load_portfolio(as_of, customer_id=customer_id, engine_name="cursor", threads=1)
+    settings = run_settings()
+    facts = build_facts(portfolio, as_of, settings, company_tables(settings))
+    return evaluate_rows(facts.open.iter_rows(named=True), context(portfolio, facts, as_of, settings))

@@ -1,0 +1,170 @@
+"""Write-back of a run: stage the status rows, then publish in one short transaction.
+
+Staging empties the status table the published run does not use (one statement, no row-by-row
+delete) and fills it in chunks, each chunk its own short transaction on SQLite (a clerk's save
+waits at most one chunk, never the whole write), in one COPY on PostgreSQL. Staged rows belong to
+a run that is still ``running``, which no reader looks at. Publishing — the run's status, summary
+and the promise outcomes with their single audit entry — is one transaction, so a crash at any
+point leaves the previous finished run as the one readers see.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date
+from typing import Any
+
+import polars as pl
+from django.db import connection, transaction
+from django.utils import timezone
+
+from huikuan.analytics.models import STATUS_MODELS, DailyRun
+from huikuan.core.analytics import explain
+from huikuan.core.tables import DecisionTables
+
+CHUNK = int(os.environ.get("HUIKUAN_WRITE_CHUNK", "50000"))
+COLUMNS = [
+    "run_id", "receivable_id", "customer_id", "owner_id", "currency", "open", "days_overdue", "bucket", "nature",
+    "risk", "priority", "rank", "rank_mask", "gap_key", "pause_until", "pause_reason", "limitation_expires_on",
+    "strategy", "action_kind", "action_on", "contact_role", "contact_id", "reason_key", "timing_code", "detail",
+]  # fmt: skip
+
+
+def cents_text(column: str) -> pl.Expr:
+    """Integer cents as exact decimal text ('1234.50')."""
+    c = pl.col(column)
+    return (c // 100).cast(pl.String) + pl.lit(".") + (c % 100).cast(pl.String).str.zfill(2)
+
+
+def status_rows(
+    results: pl.DataFrame, run_id: int, tables: DecisionTables
+) -> tuple[pl.DataFrame, dict[str, dict[str, Any]]]:
+    """The results as the status table's columns, in order, and the dictionaries of their keys."""
+    frame, codes = explain.compact(results, tables)
+    iso = lambda name: pl.col(name).cast(pl.String)  # noqa: E731
+    rows = frame.select(
+        pl.lit(run_id).alias("run_id"),
+        pl.col("id").alias("receivable_id"),
+        "customer_id",
+        "owner_id",
+        "currency",
+        cents_text("open_c").alias("open"),
+        "days_overdue",
+        "bucket",
+        "nature",
+        "risk",
+        "priority",
+        "rank",
+        "rank_mask",
+        "gap_key",
+        iso("pause_until").alias("pause_until"),
+        pl.col("pause_reason").fill_null("").alias("pause_reason"),
+        iso("limitation_expires_on").alias("limitation_expires_on"),
+        "strategy",
+        "action_kind",
+        iso("action_on").alias("action_on"),
+        pl.col("contact_role").fill_null("").alias("contact_role"),
+        "contact_id",
+        "reason_key",
+        pl.when(pl.col("strategy") == "wait")
+        .then(pl.lit(""))
+        .otherwise(pl.col("timing_code").fill_null(""))
+        .alias("timing_code"),
+        "detail",
+    )
+    return rows, codes
+
+
+def _test_pause(chunk: int) -> None:
+    """Tests stop here to kill the run or to save as a clerk while a chunk holds the lock."""
+    seconds = float(os.environ.get("HUIKUAN_TEST_WRITE_PAUSE", "0") or 0)
+    if seconds and chunk == int(os.environ.get("HUIKUAN_TEST_WRITE_PAUSE_CHUNK", "1")):
+        print("huikuan-daily: pausing in write", flush=True)
+        time.sleep(seconds)
+
+
+def _indexes(slot: int) -> list[tuple[str, list[str]]]:
+    model = STATUS_MODELS[slot]
+    return [
+        (str(index.name), [model._meta.get_field(f).column for f in index.fields])
+        for index in model._meta.indexes
+    ]
+
+
+def empty(slot: int) -> None:
+    """Remove every row of a status table (the run published in it has been replaced) and its
+    indexes: filling an unindexed table and indexing once is faster than keeping them up to date."""
+    q = connection.ops.quote_name
+    table = q(STATUS_MODELS[slot]._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        for name, _columns in _indexes(slot):
+            cursor.execute(f"DROP INDEX IF EXISTS {q(name)}")
+        # SQLite truncates a DELETE without WHERE in one step; PostgreSQL has TRUNCATE.
+        cursor.execute(f"TRUNCATE {table}" if connection.vendor == "postgresql" else f"DELETE FROM {table}")
+
+
+def index(slot: int) -> None:
+    """Recreate the status table's indexes (as declared on the model) after staging."""
+    q = connection.ops.quote_name
+    table = q(STATUS_MODELS[slot]._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        for name, columns in _indexes(slot):
+            cursor.execute(
+                f"CREATE INDEX IF NOT EXISTS {q(name)} ON {table} ({', '.join(q(c) for c in columns)})"
+            )
+
+
+def stage(rows: pl.DataFrame, slot: int, progress: Callable[[int], None] | None = None) -> None:
+    table = connection.ops.quote_name(STATUS_MODELS[slot]._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
+    if connection.vendor == "postgresql":
+        with (
+            transaction.atomic(),
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+        ):
+            for i, chunk in enumerate(_chunks(rows)):
+                for row in chunk.iter_rows():
+                    copy.write_row(row)
+                _test_pause(i)
+                if progress:
+                    progress(chunk.height)
+        return
+    sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['?'] * len(COLUMNS))})"
+    for i, chunk in enumerate(_chunks(rows)):
+        with transaction.atomic():
+            connection.ensure_connection()
+            connection.connection.executemany(sql, chunk.iter_rows())
+            _test_pause(i)
+        if progress:
+            progress(chunk.height)
+
+
+def _chunks(rows: pl.DataFrame) -> Iterator[pl.DataFrame]:
+    for start in range(0, max(rows.height, 1), CHUNK):
+        yield rows.slice(start, CHUNK)
+
+
+def publish(
+    run: DailyRun,
+    fields: dict[str, Any],
+    promise_changes: Sequence[tuple[str, str, date, int]],
+    audit: Callable[[], None],
+) -> None:
+    """One transaction: the run becomes the finished one readers see, promises get their outcome."""
+    from huikuan.collection.models import Promise
+
+    table = connection.ops.quote_name(Promise._meta.db_table)
+    now = timezone.now()
+    sql = (
+        f"UPDATE {table} SET status = %s, kept_amount = %s, decided_on = %s, updated_at = %s "
+        f"WHERE id = %s AND status = 'pending'"
+    )
+    with transaction.atomic():
+        DailyRun.objects.filter(pk=run.pk).update(status=DailyRun.Status.FINISHED, finished_at=now, **fields)
+        if promise_changes:
+            with connection.cursor() as cursor:
+                cursor.executemany(sql, [(s, amount, on, now, pid) for s, amount, on, pid in promise_changes])
+        audit()
