@@ -47,7 +47,7 @@ def test_customer_page_validates_ownership(world: World, persona: str) -> None:
     client = client_for(getattr(world, persona))
     for name in ("cust_a", "cust_b", "cust_c"):
         customer = getattr(world, name)
-        response = client.get(reverse("customer", args=[customer.pk]))
+        response = client.get(reverse("customers:detail", args=[customer.pk]))
         assert response.status_code == (200 if name in EXPECTED[persona] else 404), (persona, name)
         if response.status_code == 200:
             assert customer.name in response.content.decode()
@@ -61,7 +61,11 @@ def test_home_lists_only_own_customers(world: World) -> None:
 
 def test_anonymous_is_sent_to_login(world: World) -> None:
     client = Client()
-    for url in (reverse("home"), reverse("customer", args=[world.cust_a.pk]), "/admin/ledger/customer/"):
+    for url in (
+        reverse("home"),
+        reverse("customers:detail", args=[world.cust_a.pk]),
+        "/admin/ledger/customer/",
+    ):
         response = client.get(url)
         assert response.status_code == 302 and "login" in response["Location"]
 

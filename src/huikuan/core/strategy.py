@@ -89,6 +89,29 @@ REASONS: dict[str, tuple[str, str]] = {
 LABELS: dict[str, tuple[str, str]] = {
     "promise": ("付款承诺", "payment promise"),
     "dispute": ("争议", "dispute"),
+    # strategies
+    "secure_limitation": ("保全诉讼时效", "secure the limitation period"),
+    "wait": ("等待", "wait"),
+    "resolve_issue_first": ("先解决问题", "resolve the issue first"),
+    "fix_gap": ("先补齐准备", "fix the gap first"),
+    "secure_evidence": ("固定证据", "secure the evidence"),
+    "escalate": ("升级惩戒", "escalate"),
+    "payment_plan": ("分期回款方案", "payment plan"),
+    "timing": ("把握付款时机", "timing"),
+    "exchange": ("交换策略", "exchange"),
+    "discount": ("优惠策略", "discount"),
+    "remind": ("提醒付款", "remind"),
+    "sympathy": ("悲情策略", "sympathy"),
+    # next action kinds
+    "call": ("打电话", "call"),
+    "message": ("发消息", "message"),
+    "visit": ("上门拜访", "visit"),
+    "meeting": ("面谈", "meeting"),
+    "letter": ("发函", "letter"),
+    "demand": ("发催款函", "demand"),
+    "document": ("补齐单据", "documents"),
+    "sanction": ("惩戒措施", "sanction"),
+    "none": ("暂不行动", "no action"),
 }
 
 

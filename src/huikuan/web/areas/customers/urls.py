@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from huikuan.web.areas.customers import views
 
 app_name = "customers"
-urlpatterns: list = []
+urlpatterns = [
+    path("customers/", views.customer_list, name="list"),
+    path("customers/<int:customer_pk>/", views.customer_detail, name="detail"),
+]

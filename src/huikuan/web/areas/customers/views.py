@@ -1,0 +1,91 @@
+"""客户 / Customer 360: 知彼 — who pays, when the money can move, what is owed and what happened."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from huikuan.accounts.access import visible_contracts, visible_customers
+from huikuan.collection.models import Activity, Promise, Sanction
+from huikuan.ledger.models import ContactRole, Document, Receivable
+from huikuan.ledger.services.balances import open_amounts
+from huikuan.web.access import customer_or_404
+
+KEY_ROLES = (ContactRole.DECISION_MAKER, ContactRole.ACCEPTOR, ContactRole.PAYER)
+
+
+@login_required
+def customer_list(request: HttpRequest) -> HttpResponse:
+    customers = (
+        visible_customers(request.user).select_related("owner").annotate(n_contracts=Count("contracts"))
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        customers = customers.filter(
+            Q(name__icontains=query) | Q(code__icontains=query) | Q(aliases__alias__icontains=query)
+        ).distinct()
+    page = Paginator(customers.order_by("name"), 50).get_page(request.GET.get("page"))
+    template = "web/customers/_rows.html" if request.htmx else "web/customers/list.html"
+    return render(request, template, {"page": page, "query": query})
+
+
+def _role_map(customer) -> list[dict]:
+    contacts = [c for c in customer.contacts.all() if c.erased_at is None]
+    rows = []
+    for role in KEY_ROLES:
+        holders = [c for c in contacts if role in c.roles]
+        rows.append({"role": role, "label": role.label, "contacts": holders, "missing": not holders})
+    return rows
+
+
+def _receivable_rows(user, customer, as_of: date) -> list[dict]:
+    from huikuan.analytics.customer import customer_statuses
+
+    receivables = list(
+        Receivable.objects.filter(
+            contract__in=visible_contracts(user).filter(customer=customer), is_void=False
+        )
+        .select_related("contract")
+        .order_by("due_on", "sequence")
+    )
+    opens = open_amounts((r.pk for r in receivables), as_of)
+    statuses = {s["id"]: s for s in customer_statuses(customer.pk, as_of)}
+    rows = []
+    for r in receivables:
+        days = (as_of - r.due_on).days
+        rows.append({"r": r, "open": opens[r.pk], "days_overdue": days, "status": statuses.get(r.pk)})
+    return rows
+
+
+@login_required
+def customer_detail(request: HttpRequest, customer_pk: int) -> HttpResponse:
+    customer = customer_or_404(request.user, customer_pk)
+    as_of = timezone.localdate()
+    rows = _receivable_rows(request.user, customer, as_of)
+    open_rows = [row for row in rows if row["open"] > 0]
+    statuses = [row["status"] for row in open_rows if row["status"]]
+    context = {
+        "customer": customer,
+        "as_of": as_of,
+        "rows": rows,
+        "open_total": sum((row["open"] for row in open_rows), 0),
+        "overdue_total": sum((row["open"] for row in open_rows if row["days_overdue"] > 0), 0),
+        "nature": statuses[0] if statuses else None,
+        "role_map": _role_map(customer),
+        "credit_hold": customer.sanctions.filter(
+            kind=Sanction.Kind.CREDIT_HOLD, status=Sanction.Status.ACTIVE
+        ).first(),
+        "sanctions": customer.sanctions.order_by("-created_at")[:20],
+        "activities": Activity.objects.filter(customer=customer).select_related("contact", "user")[:30],
+        "promises": Promise.objects.filter(customer=customer).order_by("-promised_on")[:20],
+        "documents": Document.objects.filter(customer=customer).order_by("-created_at")[:30],
+        "creditors": customer.other_creditors.all(),
+        "payers": customer.third_party_payers.all(),
+    }
+    return render(request, "web/customers/detail.html", context)
