@@ -34,8 +34,11 @@ test-sqlite: install
 test-postgres: install
 	@bash scripts/with-postgres.sh $(VENV)/bin/pytest -q -p no:cacheprovider
 
+# Benchmarks print JSON and write var/bench/*.json; they are not tests (nothing asserts on time).
 bench: install
-	@$(VENV)/bin/python -m huikuan.bench
+	$(VENV)/bin/python -m huikuan.bench
+	$(VENV)/bin/python -m huikuan.analytics.bench
+	$(VENV)/bin/python -m huikuan.imports.bench
 
 clean:
 	rm -rf $(VENV) $(TOOLS)

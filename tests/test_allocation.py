@@ -243,3 +243,15 @@ class TestAllocationInvariants(HypothesisTestCase):
             assert D("0.00") <= unallocated(payment) <= payment.amount
         for rid, open_ in open_amounts(r.pk for r in recs).items():
             assert D("0.00") <= open_ <= Receivable.objects.get(pk=rid).amount
+
+
+def test_bill_entry_without_maturity_counts_on_its_date_as_the_core_says(world: World) -> None:
+    from huikuan.core.ledger import effective_payment_date
+
+    first, _ = receivables(world.cust_a)
+    payment = pay(world, world.cust_a, "300.00", method="commercial_bill", bill_maturity=date(2026, 9, 1))
+    reversal = reverse_payment(payment, on=date(2026, 10, 1), reason="票据退回", actor=world.finance)
+    Payment.objects.filter(pk=reversal.pk).update(bill_maturity=None)
+    assert effective_payment_date(date(2026, 10, 1), None, True) == date(2026, 10, 1)
+    assert open_amount(first, as_of=date(2026, 9, 15)) == D("0.00")
+    assert open_amount(first, as_of=date(2026, 10, 1)) == D("300.00")

@@ -28,7 +28,11 @@ def _counted_allocations(as_of: date | None, counts_at_maturity: bool) -> Q:
     if not counts_at_maturity:
         return by_date
     # A bill counts from the later of receipt and maturity (huikuan.core.ledger.effective_payment_date).
-    return by_date & (~Q(payment__method__in=MATURITY_METHODS) | Q(payment__bill_maturity__lte=as_of))
+    return by_date & (
+        ~Q(payment__method__in=MATURITY_METHODS)
+        | Q(payment__bill_maturity__isnull=True)
+        | Q(payment__bill_maturity__lte=as_of)
+    )
 
 
 def open_amounts(receivable_ids: Iterable[int], as_of: date | None = None) -> dict[int, Decimal]:
