@@ -216,7 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
 
     p = add("report", cmd_report, "export a report of the latest daily run (xlsx or csv)")
-    p.add_argument("kind", choices=["statutory-aging", "commission", "worklist"])
+    p.add_argument("kind", choices=["aging", "statutory-aging", "commission", "worklist"])
     p.add_argument("--out", required=True, help="FILE.xlsx or FILE.csv")
     p.add_argument("--as-of", help="the run's date (default: the latest finished run)")
     p.add_argument("--month", help="commission month YYYY-MM (default: the run's month)")

@@ -22,18 +22,12 @@ from huikuan.core.analytics.aging import STATUTORY_BANDS, STATUTORY_LABELS
 from huikuan.core.analytics.evaluate import company_tables
 from huikuan.core.analytics.facts import build_facts
 from huikuan.core.money import from_cents_int
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """A cell value that no spreadsheet runs as a formula (CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+from huikuan.exports import xlsx
+from huikuan.exports.xlsx import safe_cell
 
 
 def write_table(path: str | Path, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> Path:
+    """XLSX (formatted amounts, frozen header) or CSV (UTF-8 with BOM so Excel reads it); never a formula."""
     target = Path(path)
     if target.suffix.lower() == ".csv":
         with target.open("w", encoding="utf-8-sig", newline="") as out:
@@ -43,15 +37,7 @@ def write_table(path: str | Path, title: str, headers: Sequence[str], rows: Sequ
         return target
     if target.suffix.lower() != ".xlsx":
         raise CommandError(f"报表只支持 .xlsx 或 .csv：{target}")
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
-    sheet.append(list(headers))
-    for row in rows:
-        sheet.append([safe_cell(v) for v in row])
-    book.save(target)
-    return target
+    return xlsx.write_table(target, headers, rows, sheet=title)
 
 
 def _latest_as_of(as_of: date | None) -> date:
@@ -189,8 +175,40 @@ def worklist_rows(as_of: date | None) -> tuple[list[str], list[list[Any]]]:
     return headers, rows
 
 
+def aging_rows(as_of: date | None) -> tuple[list[str], list[list[Any]]]:
+    """Aging report: open amount per customer in each configured bucket (from the run's status rows)."""
+    from django.db.models import Sum
+
+    from huikuan.analytics.models import DailyRun
+    from huikuan.core.analytics.aging import bucket_labels
+    from huikuan.ledger.models import CompanySettings, Customer
+
+    run = DailyRun.latest(as_of)
+    if run is None:
+        raise CommandError("没有对应日期的每日运行结果")
+    labels = bucket_labels(CompanySettings.current().aging_buckets)
+    totals: dict[int, dict[str, Decimal]] = {}
+    for customer_id, bucket, amount in (
+        run.statuses()
+        .values("customer_id", "bucket")
+        .annotate(total=Sum("open"))
+        .values_list("customer_id", "bucket", "total")
+    ):
+        totals.setdefault(customer_id, {})[bucket] = Decimal(amount).quantize(Decimal("0.01"))
+    names = dict(Customer.objects.filter(pk__in=list(totals)).values_list("pk", "name"))
+    headers = ["客户 customer", *[f"{'未到期' if b == 'not_due' else b} " for b in labels], "合计 total"]
+    rows = []
+    for customer_id in sorted(totals, key=lambda c: names.get(c, "")):
+        amounts = [totals[customer_id].get(b, Decimal("0.00")) for b in labels]
+        rows.append([names.get(customer_id, str(customer_id)), *amounts, sum(amounts, Decimal("0.00"))])
+    return [h.strip() for h in headers], rows
+
+
 def export_report(kind: str, out: str, as_of: date | None = None, month: str | None = None) -> Path:
     day = _latest_as_of(as_of)
+    if kind == "aging":
+        headers, rows = aging_rows(as_of)
+        return write_table(out, "账龄表", headers, rows)
     if kind == "statutory-aging":
         headers, rows = statutory_rows(day)
         return write_table(out, "账龄分析表", headers, rows)
