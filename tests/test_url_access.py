@@ -18,13 +18,15 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from conftest import World
 from factories import PASSWORD
 from huikuan.collection.models import Activity, Approval, PaymentPlan, Promise, Sanction
-from huikuan.ledger.models import Contact, Contract, Document, Invoice, Payment, Receivable
+from huikuan.ledger.models import Adjustment, Contact, Contract, Document, Invoice, Payment, Receivable
+from huikuan.receipts.models import BankReceipt, Claim
 
 
 def walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
-            if entry.namespace == "admin" or str(entry.pattern).startswith("admin/"):
+            # The admin has its own tests (test_access.py); the token API its own matrix (tests/api/).
+            if entry.namespace == "admin" or str(entry.pattern).startswith(("admin/", "api/")):
                 continue
             ns = (
                 f"{namespace}:{entry.namespace}"
@@ -60,6 +62,22 @@ def objects_of_customer_b(world: World) -> dict[str, int]:
         customer=customer, number="12345678", amount=Decimal("10.00"), issued_on=date(2026, 1, 1)
     )
     payment = Payment.objects.create(customer=customer, paid_on=date(2026, 5, 1), amount=Decimal("1.00"))
+    # A bank receipt already applied to sales_b's customer (out of the claim pool), and a claim
+    # sales_b made for their customer on another receipt.
+    receipt = BankReceipt.objects.create(
+        reference="B-URL-1",
+        received_on=date(2026, 5, 1),
+        amount=Decimal("2.00"),
+        counterparty_name=customer.name,
+        status="matched",
+        customer=customer,
+        payment=Payment.objects.create(customer=customer, paid_on=date(2026, 5, 1), amount=Decimal("2.00")),
+    )
+    claimed = BankReceipt.objects.create(
+        reference="B-URL-2", received_on=date(2026, 5, 2), amount=Decimal("3.00"), counterparty_name="某公司",
+        status="claimed",
+    )  # fmt: skip
+    claim = Claim.objects.create(receipt=claimed, claimant=world.sales_b, customer=customer)
     return {
         "customer_pk": customer.pk,
         "contract_pk": contract.pk,
@@ -73,6 +91,16 @@ def objects_of_customer_b(world: World) -> dict[str, int]:
         "document_pk": document.pk,
         "invoice_pk": invoice.pk,
         "payment_pk": payment.pk,
+        "receipt_pk": receipt.pk,
+        "claim_pk": claim.pk,
+        "adjustment_pk": Adjustment.objects.create(
+            receivable=receivable,
+            kind="write_off",
+            amount=Decimal("10.00"),
+            adjusted_on=date(2026, 5, 1),
+            reason="核销",
+            requested_by=world.sales_b,
+        ).pk,
     }
 
 

@@ -6,13 +6,14 @@ from django.urls import include, path
 
 from huikuan.web import views
 from huikuan.web.areas import AREAS
+from huikuan.web.areas.today import views as today_views
 
 admin.site.site_header = "回款 huikuan"
 admin.site.site_title = "回款"
 admin.site.index_title = "数据管理"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", today_views.worklist, name="home"),
     path("health/", views.health, name="health"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

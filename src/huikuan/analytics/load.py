@@ -108,11 +108,14 @@ def queries(as_of: date, customer_id: int | None = None) -> dict[str, str]:
             SELECT p.id, p.customer_id, {cents("p.amount")} AS amount_c, p.promised_on,
                    {local_date("a.occurred_at")} AS made_on, p.status
             FROM collection_promise p LEFT JOIN collection_activity a ON a.id = p.activity_id
-            WHERE p.promised_on <= '{(as_of + timedelta(days=400)).isoformat()}'{w("p.customer_id", customer_id)}""",
+            LEFT JOIN collection_paymentplan pl ON pl.id = p.plan_id
+            WHERE p.promised_on <= '{(as_of + timedelta(days=400)).isoformat()}'
+              AND (pl.status IS NULL OR pl.status <> 'cancelled'){w("p.customer_id", customer_id)}""",
         "promise_links": f"""
             SELECT l.promise_id, l.receivable_id
             FROM collection_promise_receivables l JOIN collection_promise p ON p.id = l.promise_id
-            WHERE 1 = 1{w("p.customer_id", customer_id)}""",
+            LEFT JOIN collection_paymentplan pl ON pl.id = p.plan_id
+            WHERE (pl.status IS NULL OR pl.status <> 'cancelled'){w("p.customer_id", customer_id)}""",
         "issues": f"""
             SELECT i.id, i.customer_id, i.contract_id, l.receivable_id, {flag("i.is_dispute")} AS is_dispute,
                    i.opened_on, i.resolved_on, i.status

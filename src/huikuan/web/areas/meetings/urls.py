@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from huikuan.web.areas.meetings import views
 
 app_name = "meetings"
-urlpatterns: list = []
+urlpatterns = [
+    path("meetings/receivables/<int:receivable_pk>/", views.plan, name="plan"),
+    path("meetings/receivables/<int:receivable_pk>/lint/", views.lint, name="lint"),
+]

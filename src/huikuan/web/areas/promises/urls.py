@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from huikuan.web.areas.promises import views
 
 app_name = "promises"
-urlpatterns: list = []
+urlpatterns = [
+    path("promises/", views.promise_list, name="list"),
+]

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from huikuan.web.areas.today import views
 
 app_name = "today"
-urlpatterns: list = []
+urlpatterns = [
+    path("today/", views.worklist, name="worklist"),
+    path("today/receivables/<int:receivable_pk>/log/", views.log, name="log"),
+]
