@@ -146,6 +146,12 @@ def cmd_evidence(args: argparse.Namespace) -> int:
     return run_evidence(args)
 
 
+def cmd_token(args: argparse.Namespace) -> int:
+    from huikuan.api.cli import run_token
+
+    return run_token(args)
+
+
 def _date_arg(text: str) -> Any:
     from datetime import date
 
@@ -227,6 +233,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_letter_arguments(p)
     p = add("evidence", cmd_evidence, "F5 evidence bundle for a customer or contract (zip)")
     add_evidence_arguments(p)
+
+    p = add("token", cmd_token, "API tokens for users and integrations: create (printed once), revoke, list")
+    from huikuan.api.cli import add_token_arguments
+
+    add_token_arguments(p)
 
     p = add("demo", cmd_demo, "set up the demo (database, portfolio, users) and serve it")
     p.add_argument("--host", default="127.0.0.1")

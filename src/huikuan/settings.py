@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "huikuan.letters",
     "huikuan.analytics",
     "huikuan.web",
+    "huikuan.api",
+    "huikuan.notifications",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -65,6 +67,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_htmx",
+    "ninja",  # serves the API docs' Swagger UI from its own static files, never a CDN
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/", include("huikuan.api.urls")),
 ]
 urlpatterns += [path("", include(f"huikuan.web.areas.{area}.urls")) for area in AREAS]
 

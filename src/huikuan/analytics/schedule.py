@@ -65,6 +65,9 @@ class Scheduler(threading.Thread):
             with SQLITE_FILE_LOCK:  # never open while the daily run reads with connectorx (load.py)
                 try:
                     schedule_daily()
+                    from huikuan.notifications.schedule import schedule_digest
+
+                    schedule_digest()  # the morning digest, once today's run has finished
                 except Exception:  # a database hiccup must not kill the schedule; try next minute
                     import logging
 

@@ -77,6 +77,7 @@ CORE_MODULES: tuple[str, ...] = (
     "prediction",
     "analytics",
     "matching",
+    "credit",
 )
 
 _PACKAGE = "huikuan.core"

@@ -1,0 +1,1 @@
+"""Explicit schemas at the edge (no business logic in them)."""
