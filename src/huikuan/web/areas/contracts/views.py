@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from huikuan.accounts.access import visible_contracts
 from huikuan.collection.models import PaymentPlan, Sanction
@@ -29,10 +30,10 @@ from huikuan.web.access import contract_or_404, object_or_404
 from huikuan.web.areas.contracts.forms import DeliveredForm, ReturnedForm, UploadForm
 
 LETTER_KINDS = (
-    ("confirmation", "对账确认函"),
-    ("dunning", "催款函"),
-    ("plan", "付款计划确认书"),
-    ("lawyer", "律师函"),
+    ("confirmation", _("对账确认函")),
+    ("dunning", _("催款函")),
+    ("plan", _("付款计划确认书")),
+    ("lawyer", _("律师函")),
 )
 CUSTOMER_STEPS = ("B1", "B2", "C4")
 MARKABLE = {
