@@ -255,7 +255,8 @@ def propose(customer: Customer, p: Proposal, *, actor: Any) -> Sanction:
 
 def _locked(sanction: Sanction) -> Sanction:
     return (
-        Sanction.objects.select_for_update()
+        # of=("self",): PostgreSQL cannot lock the nullable side of the outer joins select_related makes.
+        Sanction.objects.select_for_update(of=("self",))
         .select_related("customer", "contract", "notice")
         .get(pk=sanction.pk)
     )
