@@ -39,6 +39,7 @@ bench: install
 	$(VENV)/bin/python -m huikuan.bench
 	$(VENV)/bin/python -m huikuan.analytics.bench
 	$(VENV)/bin/python -m huikuan.imports.bench
+	$(VENV)/bin/python -m huikuan.web.bench
 
 clean:
 	rm -rf $(VENV) $(TOOLS)
