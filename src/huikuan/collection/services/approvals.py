@@ -289,7 +289,9 @@ def decide(approval: Approval, *, approve: bool, actor: Any, note: str = "", tod
             approval.refresh_from_db()
             return approval
     with transaction.atomic():
-        approval = Approval.objects.select_for_update(of=("self",)).select_related("customer").get(pk=approval.pk)
+        approval = (
+            Approval.objects.select_for_update(of=("self",)).select_related("customer").get(pk=approval.pk)
+        )
         _check(approval, actor, approve, note)
         if approval.subject_model == ADJ and approval.subject_id:
             adjustment = Adjustment.objects.get(

@@ -312,7 +312,9 @@ def split_contract(
     or more milestones (``split_from`` it) that keep its invoices, documents, promises and issues.
     """
     with transaction.atomic():
-        contract = Contract.objects.select_for_update(of=("self",)).select_related("parent").get(pk=contract.pk)
+        contract = (
+            Contract.objects.select_for_update(of=("self",)).select_related("parent").get(pk=contract.pk)
+        )
         list(Receivable.objects.select_for_update().filter(contract=contract).values_list("pk", flat=True))
         shown = split_preview(contract, count=count, amounts=amounts)
         children, moved, cut = [], [], {}
