@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from factories import make_customer, make_user
 from huikuan.ledger.models import CompanySettings, Payment, Receivable
@@ -16,6 +15,7 @@ from huikuan.ledger.services import LedgerError
 from huikuan.ledger.services import allocation as allocation_service
 from huikuan.ledger.services.allocation import PaymentInput, allocate, record_payment
 from huikuan.ledger.services.balances import open_amount
+from racing import race
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks are tested on PostgreSQL"
@@ -28,27 +28,6 @@ def _wide_race_window(monkeypatch, transactional_db) -> None:
     CompanySettings.current()
     # Both clerks read balances while the other is between its check and its write.
     monkeypatch.setattr(allocation_service, "_before_write", lambda: time.sleep(0.3))
-
-
-def _race(target, n: int) -> list[object]:
-    barrier = threading.Barrier(n)
-    results: list[object] = [None] * n
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = target(i)
-        except Exception as exc:  # collected and asserted below
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
 
 
 @pytest.mark.django_db(transaction=True)
@@ -72,7 +51,7 @@ def test_two_concurrent_allocations_cannot_over_allocate(round_: int) -> None:
         for i in range(2)
     ]
     clerks = [clerk_a, clerk_b]
-    results = _race(lambda i: allocate(payments[i], [(receivable.pk, Decimal("500.00"))], actor=clerks[i]), 2)
+    results = race(lambda i: allocate(payments[i], [(receivable.pk, Decimal("500.00"))], actor=clerks[i]), 2)
 
     errors = [r for r in results if isinstance(r, Exception)]
     assert len(errors) == 1, results
@@ -91,7 +70,7 @@ def test_concurrent_allocations_of_one_payment_cannot_exceed_it() -> None:
         allocate=False,
     )
     targets = [first.pk, second.pk]
-    results = _race(lambda i: allocate(payment, [(targets[i], Decimal("500.00"))], actor=clerk), 2)
+    results = race(lambda i: allocate(payment, [(targets[i], Decimal("500.00"))], actor=clerk), 2)
     errors = [r for r in results if isinstance(r, Exception)]
     assert len(errors) == 1 and errors[0].code == "over_payment", results
     total = sum(a.amount for a in Payment.objects.get(pk=payment.pk).allocations.all())

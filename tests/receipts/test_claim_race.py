@@ -3,19 +3,19 @@ salespeople claiming the same receipt at once make one claim (row locks, on Post
 
 from __future__ import annotations
 
-import threading
 import time
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from factories import make_customer, make_user
 from huikuan.ledger.models import CompanySettings, Payment
 from huikuan.receipts import services
 from huikuan.receipts.models import BankReceipt, Claim
 from huikuan.receipts.services import ClaimError, approve_claim, claim
+from racing import race
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks are tested on PostgreSQL"
@@ -36,27 +36,6 @@ def _wide_race_window(monkeypatch, transactional_db) -> None:
     monkeypatch.setattr(services, "_check_allocation", slow_checks)
 
 
-def _race(target, n: int) -> list[object]:
-    barrier = threading.Barrier(n)
-    results: list[object] = [None] * n
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = target(i)
-        except Exception as exc:  # collected and asserted below
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
-
-
 def _receipt(n: int) -> BankReceipt:
     return BankReceipt.objects.create(
         reference=f"RACE{n}",
@@ -74,7 +53,7 @@ def test_two_concurrent_approvals_apply_a_receipt_once(round_: int) -> None:
     customer = make_customer(f"并发认领客户{round_}", seller, number=f"HT-RC{round_}")
     pending = claim(_receipt(round_), seller, customer)
 
-    results = _race(lambda i: approve_claim(pending, clerks[i]), 2)
+    results = race(lambda i: approve_claim(pending, clerks[i]), 2)
 
     errors = [r for r in results if isinstance(r, Exception)]
     assert len(errors) == 1, results
@@ -91,7 +70,7 @@ def test_two_concurrent_claims_make_one() -> None:
     customers = [make_customer(f"并发认领客户C{i}", sellers[i], number=f"HT-CC{i}") for i in range(2)]
     receipt = _receipt(99)
 
-    results = _race(lambda i: claim(receipt, sellers[i], customers[i]), 2)
+    results = race(lambda i: claim(receipt, sellers[i], customers[i]), 2)
 
     errors = [r for r in results if isinstance(r, Exception)]
     assert len(errors) == 1 and errors[0].code == "already_claimed", results
