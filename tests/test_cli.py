@@ -53,9 +53,20 @@ def test_usage_errors_exit_2_and_bad_input_exits_1(tmp_path: Path) -> None:
 
 def test_help_lists_only_commands_that_exist() -> None:
     out = subprocess.run([*HUIKUAN, "--help"], capture_output=True, text=True, check=True).stdout
-    for command in ("init", "generate", "serve", "worker", "import", "daily", "report", "letter", "evidence"):
+    for command in (
+        "init",
+        "generate",
+        "serve",
+        "worker",
+        "import",
+        "daily",
+        "report",
+        "letter",
+        "evidence",
+        "predict",
+    ):
         assert command in out
-    for later in ("predict", "backup", "restore"):
+    for later in ("backup", "restore"):
         assert not re.search(rf"^\s+{later}\s", out, re.M)
 
 

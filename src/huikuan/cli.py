@@ -152,6 +152,12 @@ def cmd_token(args: argparse.Namespace) -> int:
     return run_token(args)
 
 
+def cmd_predict(args: argparse.Namespace) -> int:
+    from huikuan.prediction.command import run
+
+    return run(args)
+
+
 def _date_arg(text: str) -> Any:
     from datetime import date
 
@@ -220,6 +226,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", help="evaluate as of this date (YYYY-MM-DD; default today)")
     p.add_argument("--json", metavar="FILE", help="write the result as JSON (FORMATS.md)")
     p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+
+    p = add("predict", cmd_predict, "payment-date prediction: train on the database, evaluate on a file")
+    from huikuan.prediction.command import add_arguments as add_predict_arguments
+
+    add_predict_arguments(p)
 
     p = add("report", cmd_report, "export a report of the latest daily run (xlsx or csv)")
     p.add_argument("kind", choices=["aging", "statutory-aging", "commission", "worklist"])

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "huikuan.receipts",
     "huikuan.letters",
     "huikuan.analytics",
+    "huikuan.prediction",
     "huikuan.web",
     "huikuan.api",
     "huikuan.notifications",

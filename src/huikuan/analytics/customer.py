@@ -13,6 +13,7 @@ from huikuan.analytics.load import load_portfolio, run_settings
 from huikuan.core.analytics.evaluate import company_tables
 from huikuan.core.analytics.facts import build_facts
 from huikuan.core.analytics.scalar import context, evaluate_rows
+from huikuan.prediction.service import predictions_for
 
 
 def customer_statuses(customer_id: int, as_of: date) -> list[dict[str, Any]]:
@@ -21,5 +22,6 @@ def customer_statuses(customer_id: int, as_of: date) -> list[dict[str, Any]]:
     # same process must not touch the file then (see load.py).
     portfolio, _timings = load_portfolio(as_of, customer_id=customer_id, engine_name="cursor", threads=1)
     settings = run_settings()
-    facts = build_facts(portfolio, as_of, settings, company_tables(settings))
+    predictions = predictions_for(portfolio, as_of, settings)  # as the daily run does
+    facts = build_facts(portfolio, as_of, settings, company_tables(settings), predictions)
     return evaluate_rows(facts.open.iter_rows(named=True), context(portfolio, facts, as_of, settings))

@@ -26,6 +26,7 @@ from huikuan.audit.log import log_action
 from huikuan.core.analytics.evaluate import Evaluation, company_tables, evaluate
 from huikuan.core.analytics.schema import Portfolio, RunSettings
 from huikuan.core.analytics.summary import summarise
+from huikuan.prediction.service import predictions_for
 
 STALE_AFTER = timedelta(hours=6)
 DECIDED = ("kept", "partly_kept", "broken")
@@ -123,8 +124,12 @@ def run_daily(
         ui.stage("load", 20)
         portfolio, query_times = load_portfolio(as_of, on_frame=lambda _n: ui.advance())
         lap("load")
+        predictions = predictions_for(portfolio, as_of, settings)  # None until a model is trained
+        lap("predict")
         ui.stage("evaluate", 3)
-        evaluation = evaluate(portfolio, as_of, settings, step=lambda _n: ui.advance())
+        evaluation = evaluate(
+            portfolio, as_of, settings, step=lambda _n: ui.advance(), predictions=predictions
+        )
         lap("evaluate")
         # HUIKUAN_SUMMARY_THREAD=1 computes the KPIs on a second thread while the rows are written;
         # on two busy cores Polars and the writer then slow each other down, so it is off by default.

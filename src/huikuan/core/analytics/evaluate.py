@@ -75,13 +75,16 @@ def evaluate(
     as_of: date,
     settings: RunSettings,
     step: Callable[[str], None] | None = None,
+    predictions: pl.DataFrame | None = None,
 ) -> Evaluation:
-    """Evaluate every open receivable on ``as_of``; ``step`` is called after each stage (progress)."""
+    """Evaluate every open receivable on ``as_of``; ``step`` is called after each stage (progress).
+
+    ``predictions``: the prediction model's pay date, days and risk per receivable, when trained."""
     tick = step or (lambda _name: None)
     tables = company_tables(settings)
     r, warnings = annual_cost_of_money(settings, tables)
     calendar = fast_calendar(p, as_of)
-    facts = build_facts(p, as_of, settings, tables)
+    facts = build_facts(p, as_of, settings, tables, predictions)
     tick("facts")
     f = rules.inputs(facts.open, as_of, settings.we_are_sme, tables)
     f = rules.readiness(f, as_of, tables)

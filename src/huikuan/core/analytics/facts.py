@@ -41,8 +41,16 @@ class Facts:
     warnings: tuple[str, ...]
 
 
+# The prediction model's answers per receivable (`huikuan.core.prediction.apply`); null without a model.
+PREDICTED = {"model_pay_on": pl.Date, "model_days": pl.Float64, "model_risk": pl.Float64}
+
+
 def build_facts(
-    p: Portfolio, as_of: date, settings: RunSettings, tables: DecisionTables = DEFAULT_TABLES
+    p: Portfolio,
+    as_of: date,
+    settings: RunSettings,
+    tables: DecisionTables = DEFAULT_TABLES,
+    predictions: pl.DataFrame | None = None,
 ) -> Facts:
     alloc = with_effective_dates(p.allocations, settings.bills_collected_at_maturity)
     opens = open_cents(p.receivables, alloc, p.adjustments, as_of)
@@ -89,13 +97,19 @@ def build_facts(
     f = f.join(_history(p, rec, alloc, as_of), on="customer_id", how="left")
     f = f.join(_activity(p, as_of, tables), on="customer_id", how="left")
     f = f.join(_fx(p, settings), on="currency", how="left")
-    f = _finish(f, as_of)
+    f = _with_predictions(_finish(f, as_of), predictions)
     events = _events(docs, alloc, f)
     warnings = tuple(
         f"currency_without_rate:{c}"
         for c in f.filter(pl.col("rate_micro").is_null())["currency"].unique().sort()
     )
     return Facts(f, opens, alloc, events, outcomes, disputes, warnings)
+
+
+def _with_predictions(f: pl.DataFrame, predictions: pl.DataFrame | None) -> pl.DataFrame:
+    if predictions is None:
+        return f.with_columns([pl.lit(None, dtype=t).alias(c) for c, t in PREDICTED.items()])
+    return f.join(predictions.select("id", *PREDICTED).cast(PREDICTED), on="id", how="left")  # type: ignore[arg-type]
 
 
 def _join_pause(f: pl.DataFrame, pause: pl.DataFrame, as_of: date) -> pl.DataFrame:

@@ -196,8 +196,9 @@ def commission(ledger: Ledger, rates: pl.DataFrame, month: date, as_of: date) ->
 
 def forecast(results: pl.DataFrame, outcomes: pl.DataFrame, links: pl.DataFrame, promises: pl.DataFrame,
              ledger: Ledger, as_of: date, weeks: int = 13) -> list[dict[str, object]]:  # fmt: skip
-    """13-week cash forecast: pending promises (and plan instalments), open receivables by due date
-    or expected pay date weighted by 1 − risk, and bills maturing."""
+    """13-week cash forecast: pending promises (and plan instalments), open receivables at the
+    prediction model's pay date when there is one, else by due date or expected pay date, weighted
+    by 1 − risk, and bills maturing."""
     pending = outcomes.filter((pl.col("status") == "pending") & (pl.col("deadline") >= as_of))
     promised = (
         pending.join(promises.select(pl.col("id").alias("promise_id"), "amount_c"), on="promise_id")
@@ -214,14 +215,18 @@ def forecast(results: pl.DataFrame, outcomes: pl.DataFrame, links: pl.DataFrame,
         )
     )
     covered = links.join(pending.select("promise_id"), on="promise_id").select("receivable_id").unique()
+    by_rule = (
+        pl.when(pl.col("days_overdue") <= 0)
+        .then(pl.col("due_on"))
+        .otherwise(pl.lit(as_of) + pl.duration(days=pl.col("expected_days").round(0).cast(pl.Int64)))
+    )
+    # The prediction model's pay date, where the run has one (`huikuan.core.prediction.apply`).
+    on = pl.coalesce(pl.col("model_pay_on"), by_rule) if "model_pay_on" in results.columns else by_rule
     expected = (
         results.join(covered, left_on="id", right_on="receivable_id", how="anti")
         .filter(pl.col("open_base_c").is_not_null())
         .select(
-            pl.when(pl.col("days_overdue") <= 0)
-            .then(pl.col("due_on"))
-            .otherwise(pl.lit(as_of) + pl.duration(days=pl.col("expected_days").round(0).cast(pl.Int64)))
-            .alias("on"),
+            on.alias("on"),
             (pl.col("open_base_c") * (1.0 - pl.col("risk"))).round(0).cast(pl.Int64).alias("b"),
             pl.when(pl.col("days_overdue") <= 0)
             .then(pl.lit("due"))

@@ -201,7 +201,8 @@ def inputs(f: pl.DataFrame, as_of: date, we_are_sme: bool, t: DecisionTables) ->
 
 
 def risk_inputs(f: pl.DataFrame, t: DecisionTables) -> pl.DataFrame:
-    """``risk`` (fallback table by nature × age band) and ``expected_days`` (`inputs.expected_days_to_pay`)."""
+    """``risk`` (the model's, else the fallback table by nature × age band) and ``expected_days``
+    (`inputs.expected_days_to_pay`: the model's days, else the customer's median lateness rule)."""
     first, second = t.risk.band_limits
     d = pl.col("days_overdue")
     band = pl.when(d <= 0).then(0).when(d <= first).then(1).when(d <= second).then(2).otherwise(3)
@@ -214,6 +215,10 @@ def risk_inputs(f: pl.DataFrame, t: DecisionTables) -> pl.DataFrame:
     days = (
         pl.when(pl.col("median_days_late").is_null() | (raw < minimum)).then(pl.lit(minimum)).otherwise(raw)
     )
+    if "model_risk" in f.columns:  # the prediction model's answers win where it gives them (§6)
+        risk = pl.coalesce(pl.col("model_risk"), risk)
+        model_days = pl.max_horizontal(pl.col("model_days"), pl.lit(0.0))
+        days = pl.when(pl.col("model_days").is_not_null()).then(model_days).otherwise(days)
     return f.with_columns(risk.alias("risk"), days.alias("expected_days"))
 
 

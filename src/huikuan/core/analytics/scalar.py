@@ -165,8 +165,10 @@ def evaluate_row(row: dict[str, Any], ctx: Context) -> dict[str, Any]:
         malicious_confirmed_by=row["malicious_confirmed_by"],
     )
     nat = classify_nature(nature_facts, as_of, t.nature)
-    p = risk(nat.nature, days, t.risk).value
-    expected = expected_days_to_pay(days, row["median_days_late"], table=t.risk).value
+    p = risk(nat.nature, days, t.risk, model_probability=row.get("model_risk")).value
+    expected = expected_days_to_pay(
+        days, row["median_days_late"], predicted_days=row.get("model_days"), table=t.risk
+    ).value
     lim = milestone_limitation(rid, row["due_on"], ctx.events.get(rid, []), as_of)
     evidence = evidence_complete(
         evidence_facts_from(
