@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from huikuan.accounts.access import visible_contracts, visible_customers
 from huikuan.collection.models import Activity, Promise, Sanction
@@ -54,12 +55,25 @@ def _receivable_rows(user, customer, as_of: date) -> list[dict]:
         .select_related("contract")
         .order_by("due_on", "sequence")
     )
+    from huikuan.prediction.service import customer_outlook
+
     opens = open_amounts((r.pk for r in receivables), as_of)
     statuses = {s["id"]: s for s in customer_statuses(customer.pk, as_of)}
+    outlook = customer_outlook(customer.pk, as_of)  # empty until `huikuan predict train` has run
+    lang = "en" if (get_language() or "").startswith("en") else "zh-hans"
     rows = []
     for r in receivables:
         days = (as_of - r.due_on).days
-        rows.append({"r": r, "open": opens[r.pk], "days_overdue": days, "status": statuses.get(r.pk)})
+        prediction = outlook.get(r.pk)
+        rows.append(
+            {
+                "r": r,
+                "open": opens[r.pk],
+                "days_overdue": days,
+                "status": statuses.get(r.pk),
+                "outlook": prediction.text(lang) if prediction is not None else "",
+            }
+        )
     return rows
 
 
