@@ -86,14 +86,10 @@ def _nature(row: dict[str, Any], ctx: Any) -> NatureResult:
 
 def method_view(customer_id: int, as_of: date) -> CustomerMethod:
     """Evaluate one customer's open receivables (a few bulk queries, ~50 ms)."""
-    from huikuan.analytics.load import load_portfolio, run_settings
-    from huikuan.core.analytics.evaluate import company_tables
-    from huikuan.core.analytics.facts import build_facts
+    from huikuan.analytics.customer import customer_facts
     from huikuan.core.analytics.scalar import context, evaluate_row, snapshot
 
-    portfolio, _timings = load_portfolio(as_of, customer_id=customer_id, engine_name="cursor", threads=1)
-    settings = run_settings()
-    facts = build_facts(portfolio, as_of, settings, company_tables(settings))
+    portfolio, facts, settings = customer_facts(customer_id, as_of)
     ctx = context(portfolio, facts, as_of, settings)
     view = CustomerMethod(as_of, cost_of_money=ctx.r)
     for row in facts.open.iter_rows(named=True):
