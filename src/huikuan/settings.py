@@ -178,3 +178,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("HUIKUAN_LOG_LEVEL", "WARNING")},
 }
+
+# "default" is shared by the server's worker processes (a dashboard's figures are computed once per
+# daily run, not once per process); "fragments" keeps rendered pieces of pages in each process.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "huikuan-fragments",
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
+}

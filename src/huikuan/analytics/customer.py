@@ -6,14 +6,19 @@ applies the scalar core functions receivable by receivable (`huikuan.core.analyt
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from django.db import connection
+
 from huikuan.analytics.load import load_portfolio, run_settings
+from huikuan.analytics.models import DailyRun
 from huikuan.core.analytics.evaluate import company_tables
 from huikuan.core.analytics.facts import Facts, build_facts
 from huikuan.core.analytics.scalar import context, evaluate_rows
 from huikuan.core.analytics.schema import Portfolio, RunSettings
+from huikuan.core.limitation import LimitationPolicy
+from huikuan.core.reasons import Reason
 from huikuan.prediction.service import predictions_for
 
 
@@ -35,3 +40,106 @@ def customer_statuses(customer_id: int, as_of: date) -> list[dict[str, Any]]:
     """Every open receivable of one customer with its judgement (keys as `scalar.evaluate_row`)."""
     portfolio, facts, settings = customer_facts(customer_id, as_of)
     return evaluate_rows(facts.open.iter_rows(named=True), context(portfolio, facts, as_of, settings))
+
+
+# Tables whose rows belong to one customer, with the SQL that reaches the customer from them.
+# Every one has ``updated_at`` (set on save); a row saved after the run started means the run's
+# judgement of the customer may be out of date.
+_OWNED = (
+    ("ledger_customer", "t.id = %s"),
+    ("ledger_customeralias", "t.customer_id = %s"),
+    ("ledger_bankaccount", "t.customer_id = %s"),
+    ("ledger_thirdpartypayer", "t.customer_id = %s"),
+    ("ledger_contact", "t.customer_id = %s"),
+    ("ledger_contract", "t.customer_id = %s"),
+    ("ledger_invoice", "t.customer_id = %s"),
+    ("ledger_document", "t.customer_id = %s"),
+    ("ledger_payment", "t.customer_id = %s"),
+    ("collection_activity", "t.customer_id = %s"),
+    ("collection_paymentplan", "t.customer_id = %s"),
+    ("collection_promise", "t.customer_id = %s"),
+    ("collection_blockingissue", "t.customer_id = %s"),
+    ("collection_sanction", "t.customer_id = %s"),
+    ("collection_naturereview", "t.customer_id = %s"),
+    ("ledger_receivable", "t.contract_id IN (SELECT id FROM ledger_contract WHERE customer_id = %s)"),
+    ("ledger_allocation", "t.payment_id IN (SELECT id FROM ledger_payment WHERE customer_id = %s)"),
+    (
+        "ledger_adjustment",
+        "t.receivable_id IN (SELECT r.id FROM ledger_receivable r"
+        " JOIN ledger_contract c ON c.id = r.contract_id WHERE c.customer_id = %s)",
+    ),
+)
+
+
+SHARED_SETTINGS = (
+    "ledger.CompanySettings",
+    "ledger.CalendarDay",
+    "ledger.ExchangeRate",
+    "ledger.InterestRate",
+    "ledger.CommissionRate",
+    "accounts.User",
+    "accounts.Team",
+)
+
+
+def changed_since(customer_id: int, since: datetime) -> bool:
+    """Whether anything the rules read about the customer was saved after ``since``: one of its
+    rows, or an audited change of the customer or of the company's settings and tables."""
+    checks = [
+        f"EXISTS (SELECT 1 FROM {table} t WHERE {where} AND t.updated_at > %s)" for table, where in _OWNED
+    ]
+    # Company-wide settings and tables the rules read have no customer on their audit entries.
+    shared = ", ".join(f"'{label}'" for label in SHARED_SETTINGS)
+    checks.append(
+        "EXISTS (SELECT 1 FROM audit_auditentry a WHERE a.at > %s"
+        f" AND (a.customer_id = %s OR (a.customer_id IS NULL AND a.object_type IN ({shared}))))"
+    )
+    params: list[Any] = []
+    for _table, _where in _OWNED:
+        params += [customer_id, since]
+    params += [since, customer_id]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + " OR ".join(f"({c})" for c in checks), params)
+        return bool(cursor.fetchone()[0])
+
+
+def limitation_tier(expires_on: date | None, as_of: date) -> str | None:
+    """The warning tier of a limitation date, as the rules name it (`rules.limitation`)."""
+    if expires_on is None:
+        return None
+    left = (expires_on - as_of).days
+    if left < 0:
+        return "limitation_expired"
+    return next((code for days, code in sorted(LimitationPolicy().warn_tiers) if left <= days), None)
+
+
+def run_statuses(run: DailyRun, customer_id: int) -> list[dict[str, Any]]:
+    """One customer's judgement as the run wrote it (the keys the customer page reads)."""
+    out = []
+    for s in run.statuses().filter(customer_id=customer_id).order_by("receivable_id"):
+        explained = s.explained(run)
+        out.append(
+            {
+                "id": s.receivable_id,
+                "nature": s.nature,
+                "strategy": s.strategy,
+                "action_kind": s.action_kind,
+                "action_on": s.action_on,
+                "contact_role": s.contact_role or None,
+                "contact_id": s.contact_id,
+                "limitation_expires_on": s.limitation_expires_on,
+                "limitation_code": limitation_tier(s.limitation_expires_on, run.as_of),
+                "reasons": [Reason(r["code"], r["params"]) for r in explained["reasons"]],
+                "from_run": run,
+            }
+        )
+    return out
+
+
+def customer_judgements(customer_id: int, as_of: date) -> list[dict[str, Any]]:
+    """What the customer page shows: the latest run's judgement when the run is of ``as_of`` and
+    nothing about the customer changed since it started; otherwise the rules, evaluated now."""
+    run = DailyRun.latest(as_of)
+    if run is not None and not changed_since(customer_id, run.started_at):
+        return run_statuses(run, customer_id)
+    return customer_statuses(customer_id, as_of)

@@ -52,15 +52,36 @@ class DailyRun(models.Model):
 
     @classmethod
     def latest(cls, as_of: date | None = None) -> DailyRun | None:
-        """The latest finished run (for ``as_of`` when given): what every reader shows."""
+        """The latest finished run (for ``as_of`` when given): what every reader shows.
+
+        A finished run never changes, and its summary is large (the run's KPIs and the
+        dictionaries its status rows' keys point into), so each process reads and parses it once:
+        this asks only which run is the latest, then takes the run from the process's cache.
+        """
         runs = cls.objects.filter(status=cls.Status.FINISHED)
         if as_of is not None:
             runs = runs.filter(as_of=as_of)
-        return runs.order_by("-as_of", "-finished_at", "-id").first()
+        key = runs.order_by("-as_of", "-finished_at", "-id").values_list("pk", "finished_at").first()
+        if key is None:
+            return None
+        run = _FINISHED.get(key)
+        if run is None:
+            run = cls.objects.filter(pk=key[0]).first()
+            if run is None or (run.pk, run.finished_at) != key:
+                return run
+            while len(_FINISHED) >= _FINISHED_KEPT:
+                del _FINISHED[next(iter(_FINISHED))]
+            _FINISHED[key] = run
+        return run
 
     def statuses(self) -> models.QuerySet[StatusRow]:
         """This run's status rows (empty once a later run has reused its table)."""
         return STATUS_MODELS[self.slot].objects.filter(run_id=self.pk)
+
+
+# Finished runs by (id, finished_at): an id alone could name another run after a rolled-back test.
+_FINISHED: dict[tuple[int, Any], DailyRun] = {}
+_FINISHED_KEPT = 4
 
 
 class StatusRow(models.Model):
@@ -121,6 +142,8 @@ class StatusRow(models.Model):
         abstract = True
         indexes = [
             models.Index(fields=["owner", "rank"], name="%(class)s_worklist"),
+            # A team's worklist: most urgent first, read in index order until the page is full.
+            models.Index(fields=["-priority", "-days_overdue", "receivable"], name="%(class)s_team"),
             models.Index(fields=["customer_id"], name="%(class)s_customer"),
         ]
 

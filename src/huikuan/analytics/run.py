@@ -163,7 +163,7 @@ def run_daily(
             "calendar_note": calendar_note(evaluation.calendar_notes),
             "warnings": list(evaluation.warnings)
             + ([] if portfolio.commission_rates.height else ["no_commission_rates"]),
-            "summary": {**summary, "codes": codes},
+            "summary": {**summary, "codes": codes, "worklists": write.owner_totals(evaluation.results)},
         }
         ui.stage("publish", 1)
         write.publish(run, fields, changes, lambda: _audit(run, as_of, changes, summary))

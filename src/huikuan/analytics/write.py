@@ -77,6 +77,16 @@ def status_rows(
     return rows, codes
 
 
+def owner_totals(results: pl.DataFrame) -> dict[str, list[Any]]:
+    """Per owner: how many status rows and their open amount (exact text, currencies added as the
+    rows' ``open`` are), so a worklist page need not count and sum the rows again."""
+    totals = results.group_by("owner_id").agg(pl.len().alias("n"), pl.col("open_c").sum().alias("open_c"))
+    totals = totals.with_columns(cents_text("open_c").alias("open"))
+    return {
+        str(owner): [n, amount] for owner, n, amount in totals.select("owner_id", "n", "open").iter_rows()
+    }
+
+
 def _test_pause(chunk: int) -> None:
     """Tests stop here to kill the run or to save as a clerk while a chunk holds the lock."""
     seconds = float(os.environ.get("HUIKUAN_TEST_WRITE_PAUSE", "0") or 0)
@@ -86,9 +96,17 @@ def _test_pause(chunk: int) -> None:
 
 
 def _indexes(slot: int) -> list[tuple[str, list[str]]]:
+    """(name, ["column", "column DESC", …]) of each index declared on the status model."""
     model = STATUS_MODELS[slot]
+    q = connection.ops.quote_name
     return [
-        (str(index.name), [model._meta.get_field(f).column for f in index.fields])
+        (
+            str(index.name),
+            [
+                q(model._meta.get_field(f.lstrip("-")).column) + (" DESC" if f.startswith("-") else "")
+                for f in index.fields
+            ],
+        )
         for index in model._meta.indexes
     ]
 
@@ -112,7 +130,7 @@ def index(slot: int) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         for name, columns in _indexes(slot):
             cursor.execute(
-                f"CREATE INDEX IF NOT EXISTS {q(name)} ON {table} ({', '.join(q(c) for c in columns)})"
+                f"CREATE INDEX IF NOT EXISTS {q(name)} ON {table} ({', '.join(columns)})"
             )
 
 

@@ -22,6 +22,7 @@ import math
 import os
 import random
 import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -89,6 +90,8 @@ def _env(home: Path, database_url: str | None) -> dict[str, str]:
     env = {**os.environ, "HUIKUAN_HOME": str(home), "DJANGO_SETTINGS_MODULE": "huikuan.settings"}
     env.pop("HUIKUAN_DATABASE_URL", None)
     env.pop("HUIKUAN_DEBUG", None)
+    # Production settings: the server refuses to start without a secret key.
+    env.setdefault("HUIKUAN_SECRET_KEY", secrets.token_urlsafe(50))
     if database_url:
         env["HUIKUAN_DATABASE_URL"] = database_url
     return env

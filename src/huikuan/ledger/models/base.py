@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.db import models
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 
 
@@ -33,6 +36,18 @@ class LedgerModel(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise LedgerDeleteError(f"{type(self).__name__} rows are never deleted; reverse or void them instead")
+
+    def _get_FIELD_display(self, field: models.Field) -> str:
+        # Django's version translates every choice of the field on each call; a page of rows
+        # calls it hundreds of times. Same answer: only the value's own label is translated.
+        value = getattr(self, field.attname)
+        return force_str(_choice_labels(field).get(make_hashable(value), value), strings_only=True)
+
+
+@cache
+def _choice_labels(field: models.Field) -> dict[Any, Any]:
+    """A field's choices as {value: lazy label}; the labels are translated when shown."""
+    return {make_hashable(value): label for value, label in field.flatchoices}
 
 
 def money_field(verbose_name: str, **kwargs: Any) -> models.DecimalField:

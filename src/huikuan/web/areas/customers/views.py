@@ -46,7 +46,7 @@ def _role_map(customer) -> list[dict]:
 
 
 def _receivable_rows(user, customer, as_of: date) -> list[dict]:
-    from huikuan.analytics.customer import customer_statuses
+    from huikuan.analytics.customer import customer_judgements
 
     receivables = list(
         Receivable.objects.filter(
@@ -58,7 +58,7 @@ def _receivable_rows(user, customer, as_of: date) -> list[dict]:
     from huikuan.prediction.service import customer_outlook
 
     opens = open_amounts((r.pk for r in receivables), as_of)
-    statuses = {s["id"]: s for s in customer_statuses(customer.pk, as_of)}
+    statuses = {s["id"]: s for s in customer_judgements(customer.pk, as_of)}
     outlook = customer_outlook(customer.pk, as_of)  # empty until `huikuan predict train` has run
     lang = "en" if (get_language() or "").startswith("en") else "zh-hans"
     rows = []

@@ -49,6 +49,7 @@ class WorkRow:
     credit_hold: bool = False
     owner: Any = None  # whose worklist the row is on (shown in a team view)
     fresh: bool = False  # re-evaluated after something was recorded today
+    cache_key: str | None = None  # what the rendered row depends on (None: do not keep it)
 
     @property
     def customer(self) -> Any:
@@ -155,7 +156,27 @@ def from_status(
         pause=pause_note(s.pause_until, s.pause_reason),
         limitation=limitation_warning(s.limitation_expires_on, run.as_of),
         credit_hold=receivable.contract.customer_id in held,
+        cache_key=row_key(run, s, receivable, contact, held),
     )
+
+
+def row_key(run: DailyRun, s: StatusRow, receivable: Receivable, contact: Contact | None, held: set[int]) -> str:
+    """Everything a row from the run is rendered from: the run's judgement never changes, the
+    rest is the saved state of the receivable, its contract and customer, and the contact."""
+    contract = receivable.contract
+    parts = (
+        run.pk,
+        run.finished_at,
+        s.owner_id,
+        receivable.pk,
+        receivable.updated_at,
+        contract.updated_at,
+        contract.customer.updated_at,
+        contact.pk if contact else None,
+        contact.updated_at if contact else None,
+        contract.customer_id in held,
+    )
+    return "|".join(str(p) for p in parts)
 
 
 def from_scalar(

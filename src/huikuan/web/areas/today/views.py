@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Sum
+from django.db.models import BigIntegerField, Count, ExpressionWrapper, F, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -67,6 +67,41 @@ def selection(request: HttpRequest) -> Selection:
     return Selection(str(owner.pk), owner, [owner.pk], choices if len(choices) > 1 else [])
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its count (from the run's totals) instead of counting the rows again."""
+
+    def __init__(self, object_list: Any, per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known = count
+
+    @property
+    def count(self) -> int:
+        return self._known
+
+
+def worklist_totals(run: DailyRun, sel: Selection, statuses: Any) -> tuple[int, Decimal]:
+    """Rows and open amount of the selected worklists, from the run's per-owner totals.
+
+    The run counted them when it wrote the rows, so a team's page does not count and sum tens of
+    thousands of status rows again on every request (a run without the totals is counted here).
+    """
+    per_owner = run.summary.get("worklists")
+    if per_owner is None:
+        totals = statuses.aggregate(n=Count("pk"), open=Sum("open"))
+        return totals["n"], totals["open"] or Decimal(0)
+    owners = (
+        per_owner.items()
+        if sel.owner_ids is None
+        else ((str(i), per_owner.get(str(i))) for i in sel.owner_ids)
+    )
+    count, amount = 0, Decimal(0)
+    for _owner, found in owners:
+        if found:
+            count += found[0]
+            amount += Decimal(found[1])
+    return count, amount
+
+
 def _money(value: Any) -> Decimal | None:
     return Decimal(str(value)) if value not in (None, "") else None
 
@@ -115,14 +150,22 @@ def worklist(request: HttpRequest) -> HttpResponse:
     }
     if run is not None:
         statuses = run.statuses()
-        if sel.owner_ids is not None:
-            statuses = statuses.filter(owner_id__in=sel.owner_ids)
+        if sel.owner is not None:
+            statuses = statuses.filter(owner_id=sel.owner.pk)
+        elif sel.owner_ids is not None:
+            # A team, most urgent first: the owner test is written as an expression so the database
+            # reads the (priority, days overdue) index in order and stops when the page is full,
+            # instead of sorting every row of the team's owners.
+            owner_key = ExpressionWrapper(F("owner_id") + 0, output_field=BigIntegerField())
+            statuses = statuses.alias(owner_key=owner_key).filter(owner_key__in=sel.owner_ids)
         order = ("rank", "receivable_id") if sel.owner else ("-priority", "-days_overdue", "receivable_id")
-        page = Paginator(statuses.order_by(*order), PAGE_SIZE).get_page(request.GET.get("page"))
+        count, open_total = worklist_totals(run, sel, statuses)
+        paginator = CountedPaginator(statuses.order_by(*order), PAGE_SIZE, count)
+        page = paginator.get_page(request.GET.get("page"))
         context.update(
             page=page,
             rows=build_rows(request.user, run, page.object_list, today),
-            open_total=statuses.aggregate(total=Sum("open"))["total"],
+            open_total=open_total,
         )
     return render(request, "web/today/worklist.html", context)
 

@@ -1,0 +1,162 @@
+"""The pages read the daily run's results instead of recomputing them — and stay exact.
+
+Today takes its counts from the run's per-owner totals and keeps rendered rows; Customer 360 shows
+the run's judgement of a customer until something about the customer is saved after the run.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.db.models import Count, Sum
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from analytics.portfolio import build_portfolio
+from conftest import World
+from factories import PASSWORD
+from huikuan.analytics import customer as one_customer
+from huikuan.analytics.models import DailyRun
+from huikuan.analytics.run import run_daily
+from huikuan.collection.services.activities import ActivityInput, log_activity
+from huikuan.ledger.models import Contact, Customer, Receivable
+from huikuan.ledger.services.allocation import PaymentInput, record_payment
+
+TODAY = timezone.localdate()
+
+
+def client_for(user) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def work_ids(html: str) -> list[int]:
+    return [int(x) for x in re.findall(r'<li class="work[^"]*" id="work-(\d+)"', html)]
+
+
+@pytest.fixture
+def ran(world: World) -> DailyRun:
+    for customer in (world.cust_a, world.cust_b, world.cust_c):
+        Contact.objects.create(
+            customer=customer, name=f"{customer.name}付款人", is_payer=True, phone="13900000001"
+        )
+    run_daily(TODAY)
+    run = DailyRun.latest()
+    assert run is not None
+    return run
+
+
+@pytest.mark.parametrize("persona", ["sales_a", "mgr_east", "finance"])
+def test_worklist_totals_equal_the_rows_counted(world: World, ran: DailyRun, persona: str) -> None:
+    user = getattr(world, persona)
+    response = client_for(user).get(reverse("home"))
+    shown = response.context["page"].paginator.count
+    rows = ran.statuses()
+    if persona == "sales_a":
+        rows = rows.filter(owner_id=user.pk)
+    elif persona == "mgr_east":
+        rows = rows.filter(owner_id__in=[world.sales_a.pk, world.sales_b.pk, world.mgr_east.pk])
+    totals = rows.aggregate(n=Count("pk"), open=Sum("open"))
+    assert shown == totals["n"] > 0
+    assert response.context["open_total"] == totals["open"]
+
+
+def test_team_worklist_is_most_urgent_first(world: World, ran: DailyRun) -> None:
+    html = client_for(world.mgr_east).get(reverse("home")).content.decode()
+    team = [world.sales_a.pk, world.sales_b.pk, world.mgr_east.pk]
+    expected = list(
+        ran.statuses()
+        .filter(owner_id__in=team)
+        .order_by("-priority", "-days_overdue", "receivable_id")
+        .values_list("receivable_id", flat=True)
+    )
+    assert work_ids(html) == expected
+
+
+def test_kept_rows_follow_what_is_saved_after_the_run(world: World, ran: DailyRun) -> None:
+    client = client_for(world.sales_a)
+    first = client.get(reverse("home")).content.decode()
+    assert world.cust_a.name in first and "13900000001" in first
+    customer = Customer.objects.get(pk=world.cust_a.pk)
+    customer.name = "改名后的客户有限公司"
+    customer.save()
+    contact = Contact.objects.get(customer=customer, is_payer=True)
+    contact.phone = "13700000002"
+    contact.save()
+    again = client.get(reverse("home")).content.decode()
+    assert "改名后的客户有限公司" in again and "13700000002" in again
+    assert "13900000001" not in again
+
+
+def test_a_later_run_is_read_not_the_kept_one(world: World, ran: DailyRun) -> None:
+    assert DailyRun.latest() is DailyRun.latest()  # read once per process
+    run_daily(TODAY)
+    newer = DailyRun.latest()
+    assert newer is not None and newer.pk != ran.pk
+
+
+def _judged(statuses: list[dict]) -> dict[int, tuple]:
+    keys = ("nature", "strategy", "action_kind", "action_on", "contact_id", "limitation_expires_on")
+    return {
+        s["id"]: (*(s[k] for k in keys), s["limitation_code"], [r.code for r in s["reasons"]])
+        for s in statuses
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", [5, 6])
+def test_the_runs_judgement_of_a_customer_equals_the_rules_evaluated_now(seed: int) -> None:
+    build_portfolio(seed, TODAY, customers=15)
+    run_daily(TODAY)
+    run = DailyRun.latest(TODAY)
+    compared = 0
+    for customer_id in Customer.objects.values_list("pk", flat=True):
+        from_run = _judged(one_customer.run_statuses(run, customer_id))
+        live = one_customer.customer_statuses(customer_id, TODAY)
+        for s in live:  # the run adds the timing reason to the strategy's reasons, as Today does
+            if s["timing_code"] and s["strategy"] != "wait":
+                s["reasons"] = (
+                    [*s["reasons"], type(s["reasons"][0])(s["timing_code"])] if s["reasons"] else []
+                )
+        assert from_run == _judged(live), f"customer {customer_id}"
+        compared += len(from_run)
+    assert compared > 20
+
+
+def test_customer_page_reads_the_run_until_something_is_saved(
+    world: World, ran: DailyRun, monkeypatch
+) -> None:
+    evaluated = []
+    real = one_customer.customer_statuses
+    monkeypatch.setattr(
+        one_customer, "customer_statuses", lambda cid, day: evaluated.append(cid) or real(cid, day)
+    )
+    client = client_for(world.sales_a)
+    url = reverse("customers:detail", args=[world.cust_a.pk])
+    assert client.get(url).status_code == 200
+    assert evaluated == []  # the run's rows
+    receivable = Receivable.objects.filter(contract__customer=world.cust_a).first()
+    log_activity(world.sales_a, receivable, ActivityInput(channel="call", outcome="no_answer", notes="未接"))
+    assert client.get(url).status_code == 200
+    assert evaluated == [world.cust_a.pk]  # evaluated now: an activity was logged after the run
+
+
+@pytest.mark.parametrize("change", ["payment", "contact", "receivable"])
+def test_changes_after_the_run_are_noticed(world: World, ran: DailyRun, change: str) -> None:
+    assert not one_customer.changed_since(world.cust_a.pk, ran.started_at)
+    if change == "payment":
+        record_payment(PaymentInput(world.cust_a, TODAY, Decimal("10.00")), actor=world.finance)
+    elif change == "contact":
+        contact = Contact.objects.filter(customer=world.cust_a).first()
+        contact.title = "财务总监"
+        contact.save()
+    else:
+        receivable = Receivable.objects.filter(contract__customer=world.cust_a).first()
+        receivable.doc_no = "YS-2026-001"
+        receivable.save()
+    assert one_customer.changed_since(world.cust_a.pk, ran.started_at)
+    assert not one_customer.changed_since(world.cust_b.pk, ran.started_at)
