@@ -14,19 +14,18 @@ import logging
 import threading
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import joblib
 import polars as pl
-import sklearn
 
 from huikuan.core.analytics.schema import Portfolio, RunSettings
-from huikuan.core.prediction.apply import predict_open
 from huikuan.core.prediction.explain import outlook_reasons
 from huikuan.core.prediction.ledger import ledger_frames
-from huikuan.core.prediction.model import PaymentModel
 from huikuan.core.reasons import Reason, describe
 from huikuan.prediction.models import PredictionModel
+
+if TYPE_CHECKING:  # scikit-learn is imported when a model is loaded: most runs have none
+    from huikuan.core.prediction.model import PaymentModel
 
 _LOADED: dict[tuple[int, str], PaymentModel] = {}  # by (id, sha256)
 log = logging.getLogger(__name__)
@@ -38,6 +37,11 @@ class ModelUnusable(Exception):
 
 
 def load(row: PredictionModel) -> PaymentModel:
+    import joblib
+    import sklearn
+
+    from huikuan.core.prediction.model import PaymentModel
+
     blob = bytes(row.blob)
     if hashlib.sha256(blob).hexdigest() != row.sha256:
         raise ModelUnusable(f"prediction model {row.pk}: checksum mismatch")
@@ -78,6 +82,8 @@ def predictions_for(
     model = current_model()
     if model is None:
         return None
+    from huikuan.core.prediction.apply import predict_open
+
     return predict_open(model, ledger_frames(portfolio, as_of, settings), as_of, full)
 
 
