@@ -54,3 +54,36 @@ def test_formatted_windows_parse_back_to_themselves() -> None:
 def test_parse_availability_errors_name_the_bad_part(text: str, fragment: str) -> None:
     with pytest.raises(AvailabilityError, match=fragment):
         parse_availability(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("周四全天在办公室", "周四 09:00-18:00"),
+        (
+            "一般周一至周五9:00-17:00在公司",
+            "周一 09:00-17:00；周二 09:00-17:00；周三 09:00-17:00；周四 09:00-17:00；周五 09:00-17:00",
+        ),
+        ("周二下午3点以后方便", "周二 15:00-18:00"),
+        ("周三 14:00起", "周三 14:00-18:00"),
+        ("周五上午10点前", "周五 09:00-10:00"),
+        ("周一 10点之前；周四下午4点之后", "周一 09:00-10:00；周四 16:00-18:00"),
+    ],
+)
+def test_words_around_days_and_times_are_skipped_and_open_ended_times_run_to_office_hours(
+    text: str, expected: str
+) -> None:
+    assert format_windows(parse_availability(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("周四不在", "不在"),  # a negation is never read as the day itself
+        ("除了周三都在", "除了"),
+        ("下午6点以后", "no office hours left"),
+    ],
+)
+def test_words_that_change_the_meaning_are_not_skipped(text: str, fragment: str) -> None:
+    with pytest.raises(AvailabilityError, match=fragment):
+        parse_availability(text)

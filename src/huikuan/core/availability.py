@@ -67,13 +67,22 @@ _EN_DAY = (
 _DAY = rf"(?:{_CN_DAY}|{_EN_DAY})"
 _TO = r"\s*(?:-|~|至|到|to\b)\s*"
 _TIME = r"\d{1,2}(?::\d{2}|点半|点\d{1,2}分?|点|时)?\s*(?:am|pm)?"
+# Words people add around the days and times that do not change them ("周四全天在办公室").
+# Anything else — 不, 除了, 偶尔 — stays unreadable, so "周四不在" is never read as "Thursday".
+_FILLER = (
+    r"在办公室|在公司|办公室|公司|在岗|坐班|都在|一般|通常|基本上?|均可|都可以|都行|可以|方便|有空"
+    r"|可约|可联系|联系|拜访|见面|时间|时段|的|可|在"
+)
 _TOKEN = re.compile(
     rf"(?P<range>{_TIME}{_TO}{_TIME})"
+    rf"|(?P<since>{_TIME}\s*(?:以后|之后|后|起|onwards\b))"
+    rf"|(?P<until>(?:before\s*)?{_TIME}\s*(?:以前|之前|前))"
     rf"|(?P<days>{_DAY}{_TO}(?:{_DAY}|[一二三四五六日天]))"
     rf"|(?P<day>{_DAY})"
     r"|(?P<week>工作日|weekdays?\b|每天|每日|daily\b|every\s*day\b)"
     r"|(?P<half>上午|下午|全天)"
-    r"|(?P<sep>[\s,、/&+]+|和|及|and\b)",
+    r"|(?P<sep>[\s,、/&+]+|和|及|and\b)"
+    rf"|(?P<filler>{_FILLER})",
     re.IGNORECASE,
 )
 _ONE_TIME = re.compile(r"(\d{1,2})(?::(\d{2})|(点半)|点(\d{1,2})分?|点|时)?\s*(am|pm)?", re.IGNORECASE)
@@ -84,11 +93,21 @@ def parse_availability(text: str) -> tuple[AvailabilityWindow, ...]:
 
     Segments are separated by ``;``/``；``/line breaks; in a segment, days come before their times
     (``周二 9:00-11:30 周四 14:00-16:00`` is two groups). Days without times mean office hours
-    (09:00-18:00); times without days mean Monday–Friday. Raises AvailabilityError naming the part
-    it could not read.
+    (09:00-18:00); times without days mean Monday–Friday; "3点以后" runs to the end of office hours
+    and "10点前" from their start. Words that change nothing ("在办公室", "一般", "方便") are skipped;
+    anything else raises AvailabilityError naming the part it could not read.
 
     >>> [(w.weekday, w.times) for w in parse_availability("周一至周三 下午")]
     [(0, '14:00-18:00'), (1, '14:00-18:00'), (2, '14:00-18:00')]
+    >>> format_windows(parse_availability("周四全天在办公室"))
+    '周四 09:00-18:00'
+    >>> format_windows(parse_availability("周二下午3点以后方便"))
+    '周二 15:00-18:00'
+    >>> parse_availability("周四不在")
+    Traceback (most recent call last):
+    ...
+    huikuan.core.availability.AvailabilityError: cannot read availability '周四不在' at '不在'
+
     >>> parse_availability("周八 9:00-10:00")
     Traceback (most recent call last):
     ...
@@ -125,7 +144,7 @@ def _parse_segment(segment: str, original: str) -> set[AvailabilityWindow]:
             )
         kind, value = m.lastgroup, m.group()
         pos = m.end()
-        if kind == "sep":
+        if kind in ("sep", "filler"):
             continue
         if kind in ("day", "days", "week") and ranges:
             flush()
@@ -143,10 +162,21 @@ def _parse_segment(segment: str, original: str) -> set[AvailabilityWindow]:
             ranges.append(OFFICE_HOURS)
         elif kind == "half":
             after = _TOKEN.match(segment[pos:].lstrip())
-            if after is not None and after.lastgroup == "range":
+            if after is not None and after.lastgroup in ("range", "since", "until"):
                 afternoon = value == "下午"
             else:
                 ranges.append(HALF_DAYS[value])
+        elif kind in ("since", "until"):
+            clock = _clock(
+                re.sub(r"以后|之后|后|起|onwards|以前|之前|前|before", "", value, flags=re.I),
+                afternoon,
+                original,
+            )
+            afternoon = False
+            start, end = (clock, OFFICE_HOURS[1]) if kind == "since" else (OFFICE_HOURS[0], clock)
+            if not start < end:
+                raise AvailabilityError(f"no office hours left in {original!r}: {value!r}")
+            ranges.append((start, end))
         else:
             start_text, end_text = re.split(_TO, value, maxsplit=1)
             start, end = _clock(start_text, afternoon, original), _clock(end_text, afternoon, original)
