@@ -64,6 +64,7 @@ def test_help_lists_only_commands_that_exist() -> None:
         "letter",
         "evidence",
         "predict",
+        "privacy",
     ):
         assert command in out
     for later in ("backup", "restore"):

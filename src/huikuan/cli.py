@@ -158,6 +158,12 @@ def cmd_predict(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def cmd_privacy(args: argparse.Namespace) -> int:
+    from huikuan.privacy.command import run
+
+    return run(args)
+
+
 def _date_arg(text: str) -> Any:
     from datetime import date
 
@@ -249,6 +255,11 @@ def build_parser() -> argparse.ArgumentParser:
     from huikuan.api.cli import add_token_arguments
 
     add_token_arguments(p)
+
+    p = add("privacy", cmd_privacy, "personal data (PIPL): export or erase one contact, purge old notes")
+    from huikuan.privacy.command import add_arguments as add_privacy_arguments
+
+    add_privacy_arguments(p)
 
     p = add("demo", cmd_demo, "set up the demo (database, portfolio, users) and serve it")
     p.add_argument("--host", default="127.0.0.1")

@@ -68,6 +68,9 @@ class Scheduler(threading.Thread):
                     from huikuan.notifications.schedule import schedule_digest
 
                     schedule_digest()  # the morning digest, once today's run has finished
+                    from huikuan.privacy.tasks import schedule_purge
+
+                    schedule_purge()  # retention: notes about people older than the company's period
                 except Exception:  # a database hiccup must not kill the schedule; try next minute
                     import logging
 

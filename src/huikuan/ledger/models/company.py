@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +48,12 @@ class CompanySettings(models.Model):
     provision_rates = models.JSONField(_("坏账准备计提比例"), default=default_provision_rates)
     credit_hold_documents = models.JSONField(_("信用冻结控制的单据"), default=default_credit_hold_documents)
     daily_run_time = models.TimeField(_("每日运行时间"), default="06:30")
+    personal_note_retention_days = models.PositiveIntegerField(
+        _("个人备注保留天数"),
+        default=730,
+        validators=[MinValueValidator(30)],
+        help_text=_("超过该天数的催款活动记录文字和联系人活动规律会被自动清除；金额、日期和单据不受影响"),
+    )
 
     class Meta:
         verbose_name = _("公司设置")

@@ -228,6 +228,8 @@ class Contact(models.Model):
     # Whereabouts beyond office hours are sensitive: kept only with separate consent, off exports by default.
     activity_pattern = models.TextField(_("活动规律"), blank=True)
     activity_pattern_consent = models.BooleanField(_("已取得单独同意"), default=False)
+    # When the pattern was last written: the retention purge (huikuan.privacy.purge) counts from here.
+    activity_pattern_noted_at = models.DateTimeField(_("活动规律记录时间"), null=True, blank=True)
     erased_at = models.DateTimeField(_("已删除个人信息"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
@@ -252,6 +254,13 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # PIPL art. 29: whereabouts are sensitive personal information; no separate consent, no note.
+        if self.activity_pattern and not self.activity_pattern_consent:
+            raise ValidationError(
+                {"activity_pattern": _("记录活动规律须先取得本人的单独同意（请勾选“已取得单独同意”）")}
+            )
 
     @property
     def roles(self) -> list[str]:

@@ -16,6 +16,7 @@ from huikuan.accounts.access import visible_contracts, visible_customers
 from huikuan.collection.models import Activity, Promise, Sanction
 from huikuan.ledger.models import ContactRole, Document, Receivable
 from huikuan.ledger.services.balances import open_amounts
+from huikuan.privacy import rights
 from huikuan.web.access import customer_or_404
 
 KEY_ROLES = (ContactRole.DECISION_MAKER, ContactRole.ACCEPTOR, ContactRole.PAYER)
@@ -101,5 +102,8 @@ def customer_detail(request: HttpRequest, customer_pk: int) -> HttpResponse:
         "documents": Document.objects.filter(customer=customer).order_by("-created_at")[:30],
         "creditors": customer.other_creditors.all(),
         "payers": customer.third_party_payers.all(),
+        "contacts": customer.contacts.order_by("erased_at", "pk"),
+        "may_export": rights.may_export(request.user),
+        "may_erase": rights.may_erase(request.user),
     }
     return render(request, "web/customers/detail.html", context)
