@@ -8,6 +8,8 @@ Each salesperson owns one customer with one contract of two milestones.
 
 from __future__ import annotations
 
+import os
+import secrets
 from dataclasses import dataclass
 
 import pytest
@@ -15,6 +17,10 @@ import pytest
 from factories import make_customer, make_user
 from huikuan.accounts.models import Role, Team, User
 from huikuan.ledger.models import Customer
+
+# `huikuan serve` and `worker` refuse to start without a real secret key outside demo mode; the command-line
+# tests start them as production would, so the suite supplies one (docs/security.md).
+os.environ.setdefault("HUIKUAN_SECRET_KEY", secrets.token_urlsafe(50))
 
 
 @pytest.fixture(autouse=True)

@@ -47,15 +47,19 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from huikuan.accounts.startup import require_safe_configuration
     from huikuan.ops import serve
 
+    require_safe_configuration("serve")
     serve(host=args.host, port=args.port, workers=args.workers)
     return EXIT_OK
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    from huikuan.accounts.startup import require_safe_configuration
     from huikuan.ops import run_worker
 
+    require_safe_configuration("worker")
     run_worker(batch=args.batch, queues=args.queues)
     return EXIT_OK
 
@@ -63,6 +67,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from huikuan.demo.setup import run_demo
 
+    os.environ["HUIKUAN_DEMO"] = "1"  # demo mode: the generated secret key is accepted (docs/security.md)
     run_demo(host=args.host, port=args.port, serve_after=not args.no_serve)
     return EXIT_OK
 

@@ -60,6 +60,9 @@ def create_user(
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from exc
         user.set_password(password)
+        from huikuan.accounts.ratelimit import unlock
+
+        unlock(username)  # an administrator who sets a new password also lifts a login lock-out
     elif _created:
         user.set_unusable_password()
     user.save()
@@ -88,7 +91,8 @@ def serve(host: str, port: int, workers: int | None = None) -> None:
         "accesslog": "-",
         "errorlog": "-",
         "loglevel": "warning",
-        "forwarded_allow_ips": "127.0.0.1",
+        # X-Forwarded-Proto (HTTPS) is believed only from these; the login rate limit uses the same list.
+        "forwarded_allow_ips": ",".join(["127.0.0.1", *settings.TRUSTED_PROXIES]),
     }
 
     class Server(BaseApplication):  # type: ignore[misc]

@@ -2,15 +2,24 @@
 
 HUIKUAN_DATABASE_URL   sqlite:///path or postgresql://user:pass@host:port/db (default: var/huikuan.sqlite3)
 HUIKUAN_HOME           where var/ lives (default: the working directory)
-HUIKUAN_SECRET_KEY     secret key; without it one is generated once and kept in var/secret_key
-HUIKUAN_DEBUG          1 to turn on debug pages (never in production)
+HUIKUAN_SECRET_KEY     secret key (at least 50 characters); `serve` and `worker` refuse to start without it
+                       unless in demo mode. Other commands fall back to one generated once in var/secret_key.
+HUIKUAN_DEMO           1 marks a demo instance (`huikuan demo` sets it): the generated key is then accepted
+HUIKUAN_DEBUG          1 to turn on debug pages (demo mode only; never in production)
 HUIKUAN_ALLOWED_HOSTS  comma-separated host names (default: localhost,127.0.0.1)
+HUIKUAN_HTTPS          1 when users reach the site over HTTPS: Secure cookies and HSTS
+HUIKUAN_TRUSTED_PROXY  comma-separated addresses of the reverse proxy in front of `serve`; the client address for
+                       the login rate limit is then taken from its X-Forwarded-For header
+HUIKUAN_SESSION_IDLE_MINUTES  log out after this long without a request (default 120)
+HUIKUAN_SESSION_MAX_HOURS     log out this long after login whatever the activity (default 12)
+See docs/security.md.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -29,8 +38,12 @@ HOME = Path(os.environ.get("HUIKUAN_HOME", Path.cwd())).resolve()
 VAR_DIR = HOME / "var"
 
 
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, "").strip() or default)
+
+
 def _secret_key() -> str:
-    if key := os.environ.get("HUIKUAN_SECRET_KEY"):
+    if key := os.environ.get("HUIKUAN_SECRET_KEY", "").strip():
         return key
     path = VAR_DIR / "secret_key"
     if path.exists():
@@ -43,6 +56,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Where the key came from decides whether `serve`/`worker` may start (huikuan.accounts.startup).
+SECRET_KEY_FROM_ENVIRONMENT = bool(os.environ.get("HUIKUAN_SECRET_KEY", "").strip())
+DEMO = env_bool("HUIKUAN_DEMO")
 DEBUG = env_bool("HUIKUAN_DEBUG")
 ALLOWED_HOSTS = env_list("HUIKUAN_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("HUIKUAN_CSRF_TRUSTED_ORIGINS", "")
@@ -69,9 +85,11 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_htmx",
     "ninja",  # serves the API docs' Swagger UI from its own static files, never a CDN
+    "axes",  # login rate limit; last, as its documentation asks
 ]
 
 MIDDLEWARE = [
+    "huikuan.web.security.SecurityHeadersMiddleware",  # first, so static files get the headers too
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -81,7 +99,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "huikuan.web.security.SessionExpiryMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a refused login into the lock-out page
 ]
 
 ROOT_URLCONF = "huikuan.urls"
@@ -139,12 +159,39 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-SESSION_COOKIE_AGE = 60 * 60 * 12
+AUTHENTICATION_BACKENDS = [
+    "huikuan.accounts.ratelimit.LoginRateLimitBackend",  # refuses a locked (username, address) first
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Sessions: an absolute lifetime from login and an idle limit (huikuan.web.security.SessionExpiryMiddleware).
+SESSION_MAX_SECONDS = env_int("HUIKUAN_SESSION_MAX_HOURS", 12) * 60 * 60
+SESSION_IDLE_SECONDS = env_int("HUIKUAN_SESSION_IDLE_MINUTES", 120) * 60
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+
+# Login rate limit (django-axes): 5 failures for one user name from one address lock that pair for 15 minutes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "huikuan.accounts.ratelimit.locked_out"
+AXES_CLIENT_IP_CALLABLE = "huikuan.accounts.ratelimit.client_ip"
+AXES_VERBOSE = False
+TRUSTED_PROXIES = env_list("HUIKUAN_TRUSTED_PROXY", "")
+
+# Headers on every response (the rest come from huikuan.web.security.SecurityHeadersMiddleware).
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+HTTPS = env_bool("HUIKUAN_HTTPS")
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if HTTPS else 0
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from huikuan.accounts import sessions  # noqa: F401  (connects the login-time receiver)
         from huikuan.accounts.roles import sync_role_groups
 
         # Every app's permissions exist only after its own post_migrate, so sync after each (idempotent).
