@@ -257,3 +257,14 @@ def test_a_replayed_api_reply_does_not_bring_the_person_back(world: World, perso
     assert replay.json()["amount"] == created.json()["amount"]
     assert replay.json()["memo"] == f"{REDACTED}经办"
     assert Payment.objects.get(pk=created.json()["id"]).memo == f"{tombstone(person.contact.pk)}经办"
+
+
+def test_the_admin_cannot_fill_an_erased_contact_in_again(world: World, person: Person) -> None:
+    client = Client()
+    assert client.login(username=world.admin.username, password=PASSWORD)
+    url = reverse("admin:ledger_contact_change", args=[person.contact.pk])
+    assert client.get(url).status_code == 200
+    erase_contact(world.mgr_east, person.contact.pk, "本人要求")
+    response = client.post(url, {"name": NAME, "phone": PHONE, "customer": person.contact.customer_id})
+    assert response.status_code == 403
+    assert Contact.objects.get(pk=person.contact.pk).name == tombstone(person.contact.pk)

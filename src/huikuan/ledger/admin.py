@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 
 from huikuan.ledger import models as m
@@ -47,6 +49,12 @@ class ContactAdmin(ScopedAdmin):
     list_display = ("name", "customer", "title", "phone")
     search_fields = ("name", "customer__name")
     exclude = ("erased_at",)
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        # An erased person stays erased (PIPL): their tombstone cannot be filled in again here.
+        if obj is not None and obj.erased_at is not None:
+            return False
+        return super().has_change_permission(request, obj)
 
 
 @admin.register(m.CustomerAlias, m.BankAccount, m.ThirdPartyPayer)
