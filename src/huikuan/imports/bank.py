@@ -64,7 +64,9 @@ def credits(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
         ctx.warn(f"{negative.height} 行贷方金额为负数（冲正），未处理")
     receipts = frame.filter(pl.col("credit_cents") > 0)
     ctx.plan.count("debits", "skipped", frame.height - receipts.height)
-    ctx.fail(receipts, pl.col("counterparty").is_null(), "counterparty", "到账记录缺少对方户名")
+    # A name already refused (a control character: its value was dropped) is not "missing" as well.
+    named = pl.col("counterparty").is_null() & ~error_rows(receipts, ctx.problems, ctx.label("counterparty"))
+    ctx.fail(receipts, named, "counterparty", "到账记录缺少对方户名")
     return receipts
 
 

@@ -35,7 +35,8 @@ RAW = pl.col("raw")
 # The same noise huikuan.core.money.parse_amount removes.
 _NOISE = r"[\s,，¥￥元]|(?i:RMB|CNY)"
 # The common amounts, read without Python; any other text goes through parse_amount itself.
-_FAST_AMOUNT = r"^([+-]?)(\d{1,20})(?:\.(\d{0,2}))?$"
+# At most 14 whole digits: more would overflow Int64 cents and wrap round to a small amount.
+_FAST_AMOUNT = r"^([+-]?)(\d{1,14})(?:\.(\d{0,2}))?$"
 _YMD = (
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
     r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
@@ -56,8 +57,30 @@ def _run(raw: pl.Series, value: pl.Expr, message: pl.Expr) -> Parsed:
     return out["v"], out["m"]
 
 
+# Characters no text field may hold: PostgreSQL refuses NUL, XML (Word letters) refuses the other
+# C0 controls and U+FFFE/U+FFFF. Tab, line feed and carriage return are ordinary text.
+CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{fffe}\x{ffff}]"
+SHOWN_CHARS = 60
+
+
+def quoted(expr: pl.Expr) -> pl.Expr:
+    """A cell as quoted in a message: control characters made visible, long text cut short."""
+    text = expr.str.replace_all(CONTROL, "\ufffd")
+    return (
+        pl.when(text.str.len_chars() > SHOWN_CHARS)
+        .then(pl.concat_str([text.str.slice(0, SHOWN_CHARS), pl.lit("…")]))
+        .otherwise(text)
+    )
+
+
 def _fail(bad: pl.Expr, message: str) -> pl.Expr:
-    return pl.when(bad).then(pl.concat_str([pl.lit(message + "：“"), RAW, pl.lit("”")]))
+    return pl.when(bad).then(pl.concat_str([pl.lit(message + "：“"), quoted(RAW), pl.lit("”")]))
+
+
+def control_characters(raw: pl.Series) -> pl.Series:
+    """The message for cells holding a control character (null elsewhere)."""
+    bad = RAW.str.contains(CONTROL).fill_null(False)
+    return _run(raw, pl.lit(None), _fail(bad, "含有不可见的控制字符（如 NUL），请删除后重新导入"))[1]
 
 
 def per_distinct(raw: pl.Series, todo: pl.Series, fn: Callable[[str], Any], dtype: pl.DataType) -> pl.Series:
@@ -70,6 +93,7 @@ def per_distinct(raw: pl.Series, todo: pl.Series, fn: Callable[[str], Any], dtyp
 
 
 def _slow_amount(text: str, round_cents: bool) -> int | None:
+    """Cents of ``text``, or None; an amount too large to hold comes back as ±MAX_CENTS (an error)."""
     try:
         if round_cents:
             value = Decimal(re.sub(_NOISE, "", text)).quantize(CENT, rounding=ROUND_HALF_UP)
@@ -77,7 +101,10 @@ def _slow_amount(text: str, round_cents: bool) -> int | None:
             value = parse_amount(text)
     except (AmountError, InvalidOperation, ValueError):
         return None
-    return int(value * 100) if value.is_finite() else None
+    if not value.is_finite():
+        return None
+    cents = int(value * 100)
+    return cents if abs(cents) < MAX_CENTS else (MAX_CENTS if cents > 0 else -MAX_CENTS)
 
 
 def amount_cents(raw: pl.Series, *, round_cents: bool = False) -> Parsed:
@@ -94,10 +121,12 @@ def amount_cents(raw: pl.Series, *, round_cents: bool = False) -> Parsed:
         slow = per_distinct(raw, todo, lambda t: _slow_amount(t, round_cents), pl.Int64())
         fast = pl.select(pl.coalesce(pl.lit(fast), pl.lit(slow))).to_series()
     frame = pl.DataFrame({"raw": raw, "v": fast})
-    value = pl.when(pl.col("v").abs() < MAX_CENTS).then(pl.col("v"))
-    out = frame.select(
-        value.alias("v"), _fail(RAW.is_not_null() & value.is_null(), "金额格式不正确").alias("m")
-    )
+    too_large = pl.col("v").abs() >= MAX_CENTS
+    value = pl.when(~too_large).then(pl.col("v"))
+    message = _fail(
+        too_large.fill_null(False), "金额格式不正确（超出范围：最多 14 位整数、2 位小数）"
+    ).otherwise(_fail(RAW.is_not_null() & pl.col("v").is_null(), "金额格式不正确"))
+    out = frame.select(value.alias("v"), message.alias("m"))
     return out["v"], out["m"]
 
 
@@ -144,7 +173,7 @@ def parse_int(raw: pl.Series, low: int | None, high: int | None) -> Parsed:
         out_of_range = out_of_range | (number > high)
     message = _fail(RAW.is_not_null() & number.is_null(), "应为整数")
     message = message.when(out_of_range).then(
-        pl.concat_str([pl.lit(f"应在 {low}–{high} 之间：“"), RAW, pl.lit("”")])
+        pl.concat_str([pl.lit(f"应在 {low}–{high} 之间：“"), quoted(RAW), pl.lit("”")])
     )
     return _run(raw, pl.when(~out_of_range).then(number), message)
 
@@ -217,7 +246,9 @@ def parse_uscc(raw: pl.Series) -> Parsed:
 
 
 def _run_frame(frame: pl.DataFrame, value: pl.Expr, problem: pl.Expr) -> Parsed:
-    message = pl.when(problem.is_not_null()).then(pl.concat_str([problem, pl.lit("：“"), RAW, pl.lit("”")]))
+    message = pl.when(problem.is_not_null()).then(
+        pl.concat_str([problem, pl.lit("：“"), quoted(RAW), pl.lit("”")])
+    )
     out = frame.select(value.alias("v"), message.alias("m"))
     return out["v"], out["m"]
 

@@ -67,7 +67,7 @@ def _excel_source(path: Path, digest: str) -> Source:
                 grid = sheet.to_polars()
                 break
     except Exception as exc:  # fastexcel raises its own error classes for broken workbooks
-        raise ReadError(f"无法读取 Excel 文件 {path.name}：{exc}") from exc
+        raise ReadError(f"无法读取 Excel 文件 {path.name}：{_excel_reason(exc, path)}") from exc
     if grid is None:
         grid = pl.DataFrame({"c0": pl.Series([], dtype=pl.String)})
     grid = grid.rename({old: f"c{i}" for i, old in enumerate(grid.columns)})
@@ -81,15 +81,31 @@ def _excel_source(path: Path, digest: str) -> Source:
     )
 
 
+def _excel_reason(exc: Exception, path: Path) -> str:
+    """Why a workbook cannot be read, in Chinese, with the reader's own first line (never the
+    server's directory: the message is shown on the web page)."""
+    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    detail = detail.replace(str(path), path.name).replace(str(path.parent), "")[:200]
+    return f"文件已损坏、被截断或不是 Excel 格式，请在 Excel 中打开后另存为 .xlsx 再导入（{detail}）"
+
+
 # --- CSV -------------------------------------------------------------------------------------
 
 
 def decode(data: bytes) -> tuple[str, str]:
     """Text and encoding name: a BOM decides; else strict UTF-8; else GB18030 (a superset of GBK)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    try:
+        if bom:
+            return data[bom:].decode("utf-8", errors="strict"), "utf-8-sig"
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return data.decode("utf-16"), "utf-16"
+    except UnicodeDecodeError as exc:
+        # The byte-order mark names the encoding, so the rest is broken (often a truncated file).
+        raise ReadError(
+            f"文件开头标明为 {exc.encoding.upper()} 编码，但第 {bom + exc.start + 1} 个字节起"
+            "内容无法按此编码读取（文件可能被截断或损坏）"
+        ) from exc
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -130,7 +146,7 @@ def _csv_source(name: str, data: bytes, digest: str) -> Source:
     try:
         text, encoding = decode(data)
     except ReadError as exc:
-        raise ReadError(f"{name}：{exc}") from exc
+        raise ReadError(f"无法读取 CSV 文件 {name}：{exc}") from exc
     cache: dict[str, tuple[list[list[str]], list[int]]] = {}
 
     def records(delimiter: str) -> tuple[list[list[str]], list[int]]:
@@ -145,7 +161,7 @@ def _csv_source(name: str, data: bytes, digest: str) -> Source:
 
     def load(header: int) -> pl.DataFrame:
         offset = records(source.delimiter)[1][header]
-        return _read_csv_text(name, text[offset:], source.delimiter)
+        return _read_csv_text(name, text[offset:], source.delimiter, header + 1)
 
     source.preview = preview
     source.load = load
@@ -165,16 +181,42 @@ def choose_delimiter(source: Source, score: Callable[[Sequence[Sequence[object]]
     source.delimiter = best
 
 
-def _read_csv_text(name: str, text: str, delimiter: str) -> pl.DataFrame:
+def _broken_row(text: str, delimiter: str, first_row: int) -> int | None:
+    """The row (as Excel numbers it) where strict CSV reading fails, e.g. a quote never closed."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    read = 0
+    try:
+        for _record in reader:
+            read += 1
+    except csv.Error:
+        return first_row + read
+    return None
+
+
+def _unreadable(name: str, text: str, delimiter: str, first_row: int, exc: Exception) -> ReadError:
+    row = _broken_row(text, delimiter, first_row)
+    if row is not None:
+        return ReadError(
+            f"无法读取 CSV 文件 {name}：第 {row} 行格式错误（引号没有闭合，或引号后还有其他字符），"
+            "请在该行检查英文双引号"
+        )
+    detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+    return ReadError(f"无法读取 CSV 文件 {name}：{detail}")
+
+
+def _read_csv_text(name: str, text: str, delimiter: str, first_row: int = 1) -> pl.DataFrame:
     data = text.encode("utf-8")
     options = {"has_header": False, "infer_schema": False, "separator": delimiter, "raise_if_empty": False}
     try:
         grid = pl.read_csv(io.BytesIO(data), **options)  # type: ignore[arg-type]
-    except pl.exceptions.ComputeError:
+    except pl.exceptions.ComputeError as first:
         # Rows wider than the header (e.g. trailing commas on data rows only): read them all.
-        width = max(
-            (len(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)), default=1
-        )
+        try:
+            width = max(
+                (len(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)), default=1
+            )
+        except csv.Error as exc:
+            raise _unreadable(name, text, delimiter, first_row, first) from exc
         schema = {f"column_{i + 1}": pl.String for i in range(width)}
         try:
             grid = pl.read_csv(
@@ -185,7 +227,7 @@ def _read_csv_text(name: str, text: str, delimiter: str) -> pl.DataFrame:
                 missing_columns="insert",
             )
         except pl.exceptions.PolarsError as exc:
-            raise ReadError(f"无法读取 CSV 文件 {name}：{exc}") from exc
+            raise _unreadable(name, text, delimiter, first_row, exc) from exc
     except pl.exceptions.PolarsError as exc:
-        raise ReadError(f"无法读取 CSV 文件 {name}：{exc}") from exc
+        raise _unreadable(name, text, delimiter, first_row, exc) from exc
     return grid.rename({old: f"c{i}" for i, old in enumerate(grid.columns)})

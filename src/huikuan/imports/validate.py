@@ -72,12 +72,23 @@ def typed_frame(body: Body, spec: KindSpec, mapping: Mapping, problems: Problems
         raw = frame[col.field]
         label = body.labels[col.field]
         value, message = _parse(raw, col, mapping)
+        # A control character is the first thing wrong with a cell, whatever its type; the value is
+        # dropped too, so no later lookup sends it to the database (PostgreSQL refuses NUL).
+        control = parse.control_characters(raw)
+        if control.null_count() < len(control):
+            both = pl.DataFrame({"c": control, "v": value, "m": message}).select(
+                v=pl.when(pl.col("c").is_null()).then(pl.col("v")), m=pl.coalesce("c", "m")
+            )
+            value, message = both["v"], both["m"]
         v, m = pl.col("v"), pl.col("m")
         rule = SIGN_RULES.get(col.sign)
         if rule is not None:
             bad, text = rule
             m = pl.coalesce(
-                m, pl.when(bad(v)).then(pl.concat_str([pl.lit(text + "：“"), pl.col("raw"), pl.lit("”")]))
+                m,
+                pl.when(bad(v)).then(
+                    pl.concat_str([pl.lit(text + "：“"), parse.quoted(pl.col("raw")), pl.lit("”")])
+                ),
             )
             v = pl.when(bad(v).fill_null(False)).then(None).otherwise(v)
         if col.required:

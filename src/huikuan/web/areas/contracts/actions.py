@@ -13,6 +13,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from huikuan.collection.services import documents
 from huikuan.collection.services.contracts import contract_documents, contract_letter, evidence_bundle
 from huikuan.collection.services.documents import ALLOWED, DocumentInput, safe_name, upload_document
 from huikuan.ledger.services import LedgerError
@@ -20,6 +21,7 @@ from huikuan.letters.records import mark_delivered, mark_returned
 from huikuan.web.access import contract_or_404, object_or_404
 from huikuan.web.areas.contracts.forms import DeliveredForm, LetterForm, ReturnedForm, UploadForm
 from huikuan.web.areas.contracts.views import render_detail
+from huikuan.web.areas.imports.limits import refuse_oversized, too_large_message
 
 
 def _back(contract_pk: int, anchor: str = "") -> HttpResponse:
@@ -36,8 +38,16 @@ def _form_errors(form) -> str:
     return "；".join(parts)
 
 
+def _oversized(request: HttpRequest, size: int, contract_pk: int) -> HttpResponse:
+    """A scan above the limit, refused before its body is read."""
+    contract = contract_or_404(request.user, contract_pk)
+    messages.error(request, too_large_message(size, documents.MAX_BYTES))
+    return render_detail(request, contract, status=413)
+
+
 @login_required
 @require_POST
+@refuse_oversized(lambda: documents.MAX_BYTES, _oversized)
 def upload(request: HttpRequest, contract_pk: int) -> HttpResponse:
     contract = contract_or_404(request.user, contract_pk)
     milestones = list(contract.receivables.filter(is_void=False).order_by("sequence"))

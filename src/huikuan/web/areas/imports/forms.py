@@ -12,8 +12,11 @@ from huikuan.imports.columns.specs import SPECS
 from huikuan.imports.mappings import MappingError, available
 from huikuan.imports.pipeline import resolve_mapping
 from huikuan.imports.tasks import SUFFIXES
+from huikuan.web.areas.imports.limits import too_large_message
 
-MAX_BYTES = 500 * 1024 * 1024
+# Larger files go through the command line (`huikuan import FILE --kind KIND`).
+MAX_BYTES = 50 * 1024 * 1024
+CLI_HINT = _("；更大的文件请用命令行导入：huikuan import 文件 --kind 类型")
 
 
 class UploadForm(forms.Form):
@@ -35,7 +38,7 @@ class UploadForm(forms.Form):
         if Path(upload.name).suffix.lower() not in SUFFIXES:
             raise forms.ValidationError(_("只支持 CSV（.csv/.txt）或 Excel（.xlsx/.xls）文件"))
         if upload.size > MAX_BYTES:
-            raise forms.ValidationError(_("文件过大（上限 500 MB）"))
+            raise forms.ValidationError(too_large_message(upload.size, MAX_BYTES, str(CLI_HINT)))
         return upload
 
     def clean(self) -> dict[str, Any]:

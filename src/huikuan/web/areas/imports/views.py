@@ -22,7 +22,9 @@ from huikuan.accounts.models import Role
 from huikuan.imports import tasks
 from huikuan.imports.columns.specs import SPECS
 from huikuan.web.areas.dashboards.export import xlsx_response
+from huikuan.web.areas.imports import forms
 from huikuan.web.areas.imports.forms import UploadForm
+from huikuan.web.areas.imports.limits import refuse_oversized, too_large_message
 
 RECENT = 20
 
@@ -71,7 +73,16 @@ def _enqueue(job: tasks.Job, dry_run: bool, user: Any) -> None:
     tasks.save(job)
 
 
+def _oversized(request: HttpRequest, size: int) -> HttpResponse:
+    """An upload above the limit, refused before its body is read."""
+    _may_import(request.user)
+    messages.error(request, too_large_message(size, forms.MAX_BYTES, str(forms.CLI_HINT)))
+    context = {"form": UploadForm(), "recent": _recent(request.user)}
+    return render(request, "web/imports/upload.html", context, status=413)
+
+
 @login_required
+@refuse_oversized(lambda: forms.MAX_BYTES, _oversized)
 def upload(request: HttpRequest) -> HttpResponse:
     _may_import(request.user)
     form = UploadForm(request.POST or None, request.FILES or None)
