@@ -54,7 +54,7 @@ def cleaned(text: str) -> str:
 
 
 def good_amounts() -> st.SearchStrategy[Cell]:
-    cents = st.integers(min_value=1, max_value=10**16 - 1)
+    cents = st.integers(min_value=1, max_value=10**15 - 1)
 
     def show(n: int, style: int) -> Cell:
         value = Decimal(n) / 100
@@ -80,6 +80,8 @@ def bad_amounts() -> st.SearchStrategy[Cell]:
             "1e-5",
             "184467440737095517.00",
             "100000000000000",
+            "10000000000000",
+            "99999999999999.99",
             "99999999999999999999",
             "=1+1",
             "1,2,3.4.5",

@@ -28,15 +28,17 @@ from huikuan.imports.columns.specs import CURRENCY_NAMES, DIRECTIONS, ROLE_NAMES
 Parsed = tuple[pl.Series, pl.Series]
 
 WHITESPACE = " \t\r\n\u3000\u00a0\ufeff"
-MAX_CENTS = 10**16  # money fields hold 16 digits, 2 of them decimals
+# 15 significant digits, 2 of them decimals: the most SQLite keeps exactly (it stores a decimal column
+# as a double once it is not an integer), and far above any one receivable.
+MAX_CENTS = 10**15
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's leap-year bug included)
 RAW = pl.col("raw")
 
 # The same noise huikuan.core.money.parse_amount removes.
 _NOISE = r"[\s,，¥￥元]|(?i:RMB|CNY)"
 # The common amounts, read without Python; any other text goes through parse_amount itself.
-# At most 14 whole digits: more would overflow Int64 cents and wrap round to a small amount.
-_FAST_AMOUNT = r"^([+-]?)(\d{1,14})(?:\.(\d{0,2}))?$"
+# At most 13 whole digits (MAX_CENTS); longer text goes the slow way and is refused there, never wrapped round.
+_FAST_AMOUNT = r"^([+-]?)(\d{1,13})(?:\.(\d{0,2}))?$"
 _YMD = (
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
     r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
@@ -124,7 +126,7 @@ def amount_cents(raw: pl.Series, *, round_cents: bool = False) -> Parsed:
     too_large = pl.col("v").abs() >= MAX_CENTS
     value = pl.when(~too_large).then(pl.col("v"))
     message = _fail(
-        too_large.fill_null(False), "金额格式不正确（超出范围：最多 14 位整数、2 位小数）"
+        too_large.fill_null(False), "金额格式不正确（超出范围：最多 13 位整数、2 位小数）"
     ).otherwise(_fail(RAW.is_not_null() & pl.col("v").is_null(), "金额格式不正确"))
     out = frame.select(value.alias("v"), message.alias("m"))
     return out["v"], out["m"]
