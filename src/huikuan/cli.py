@@ -163,6 +163,18 @@ def cmd_predict(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from huikuan.backup.command import run_backup
+
+    return run_backup(args)
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from huikuan.backup.command import run_restore
+
+    return run_restore(args)
+
+
 def cmd_privacy(args: argparse.Namespace) -> int:
     from huikuan.privacy.command import run
 
@@ -260,6 +272,15 @@ def build_parser() -> argparse.ArgumentParser:
     from huikuan.api.cli import add_token_arguments
 
     add_token_arguments(p)
+
+    from huikuan.backup.command import add_backup_arguments, add_restore_arguments
+
+    p = add(
+        "backup", cmd_backup, "back up the database and uploaded documents to one file (manifest, checksums)"
+    )
+    add_backup_arguments(p)
+    p = add("restore", cmd_restore, "restore a backup file into an empty instance")
+    add_restore_arguments(p)
 
     p = add("privacy", cmd_privacy, "personal data (PIPL): export or erase one contact, purge old notes")
     from huikuan.privacy.command import add_arguments as add_privacy_arguments
