@@ -40,6 +40,7 @@ bench: install
 	$(VENV)/bin/python -m huikuan.analytics.bench
 	$(VENV)/bin/python -m huikuan.imports.bench
 	$(VENV)/bin/python -m huikuan.web.bench
+	$(VENV)/bin/python -m huikuan.web.load
 
 clean:
 	rm -rf $(VENV) $(TOOLS)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import time
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+
+WORKER_RETRY_S = 2.0  # pause before a worker polls again after losing the database
 
 
 def pending_migrations() -> bool:
@@ -118,11 +121,26 @@ def run_worker(batch: bool = False, queues: str = "*", schedule: bool | None = N
         schedule_daily()
     elif schedule:
         Scheduler().start()
-    call_command(
-        "db_worker",
-        queue_name=queues,
-        batch=batch,
-        reload=False,
-        startup_delay=not batch,
-        verbosity=1,
-    )
+    from django.db import InterfaceError, OperationalError, connections
+
+    while True:
+        try:
+            call_command(
+                "db_worker",
+                queue_name=queues,
+                batch=batch,
+                reload=False,
+                startup_delay=not batch,
+                verbosity=1,
+            )
+            return
+        except (OperationalError, InterfaceError) as exc:
+            if batch:
+                raise
+            # The database went away (restart, failover): the worker's poll failed. Wait and poll
+            # again rather than exit, so it recovers without anyone restarting it.
+            print(
+                f"huikuan worker: 数据库不可用，稍后重试 / database unavailable, retrying: {exc}", flush=True
+            )
+            connections.close_all()
+            time.sleep(WORKER_RETRY_S)
