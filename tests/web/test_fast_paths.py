@@ -160,3 +160,32 @@ def test_changes_after_the_run_are_noticed(world: World, ran: DailyRun, change: 
         receivable.save()
     assert one_customer.changed_since(world.cust_a.pk, ran.started_at)
     assert not one_customer.changed_since(world.cust_b.pk, ran.started_at)
+
+
+def test_customer_page_keeps_its_lower_part_until_something_is_saved(world: World, ran: DailyRun) -> None:
+    client = client_for(world.sales_a)
+    url = reverse("customers:detail", args=[world.cust_a.pk])
+    first = client.get(url)
+    assert first.templates and "web/customers/_sections.html" in [t.name for t in first.templates]
+    again = client.get(url)  # the same run, nothing saved: the kept part is served
+    assert "web/customers/_sections.html" not in [t.name for t in again.templates]
+    assert again.context["sections"] == first.context["sections"]
+    receivable = Receivable.objects.filter(contract__customer=world.cust_a).first()
+    log_activity(
+        world.sales_a, receivable, ActivityInput(channel="visit", outcome="no_answer", notes="门卫说财务外出")
+    )
+    record_payment(PaymentInput(world.cust_a, TODAY, Decimal("10.00")), actor=world.finance)
+    after = client.get(url)
+    assert "门卫说财务外出" in after.content.decode()
+    assert after.context["sections"]["open_total"] == first.context["sections"]["open_total"] - Decimal(
+        "10.00"
+    )
+
+
+def test_another_user_does_not_get_the_kept_page_of_someone_else(world: World, ran: DailyRun) -> None:
+    url = reverse("customers:detail", args=[world.cust_a.pk])
+    assert client_for(world.sales_a).get(url).status_code == 200
+    assert client_for(world.sales_b).get(url).status_code == 404
+    manager = client_for(world.mgr_east).get(url)
+    assert manager.status_code == 200
+    assert "web/customers/_sections.html" in [t.name for t in manager.templates]  # kept per user

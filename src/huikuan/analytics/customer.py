@@ -136,10 +136,18 @@ def run_statuses(run: DailyRun, customer_id: int) -> list[dict[str, Any]]:
     return out
 
 
-def customer_judgements(customer_id: int, as_of: date) -> list[dict[str, Any]]:
-    """What the customer page shows: the latest run's judgement when the run is of ``as_of`` and
-    nothing about the customer changed since it started; otherwise the rules, evaluated now."""
+def unchanged_run(customer_id: int, as_of: date) -> DailyRun | None:
+    """The latest run of ``as_of`` when nothing about the customer changed since it started."""
     run = DailyRun.latest(as_of)
     if run is not None and not changed_since(customer_id, run.started_at):
+        return run
+    return None
+
+
+def customer_judgements(customer_id: int, as_of: date, run: DailyRun | None = None) -> list[dict[str, Any]]:
+    """What the customer page shows: the run's judgement when the customer is unchanged since the
+    run (``run``, or found here); otherwise the rules, evaluated now."""
+    run = run or unchanged_run(customer_id, as_of)
+    if run is not None:
         return run_statuses(run, customer_id)
     return customer_statuses(customer_id, as_of)

@@ -129,9 +129,7 @@ def index(slot: int) -> None:
     table = q(STATUS_MODELS[slot]._meta.db_table)
     with transaction.atomic(), connection.cursor() as cursor:
         for name, columns in _indexes(slot):
-            cursor.execute(
-                f"CREATE INDEX IF NOT EXISTS {q(name)} ON {table} ({', '.join(columns)})"
-            )
+            cursor.execute(f"CREATE INDEX IF NOT EXISTS {q(name)} ON {table} ({', '.join(columns)})")
 
 
 def stage(rows: pl.DataFrame, slot: int, progress: Callable[[int], None] | None = None) -> None:

@@ -5,20 +5,26 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from huikuan.accounts.access import visible_contracts, visible_customers
+from huikuan.analytics.customer import unchanged_run
+from huikuan.analytics.models import DailyRun
 from huikuan.collection.models import Activity, Promise, Sanction
 from huikuan.ledger.models import ContactRole, Document, Receivable
 from huikuan.ledger.services.balances import open_amounts
 from huikuan.privacy import rights
 from huikuan.web.access import customer_or_404
 
+SECTIONS_SECONDS = 60 * 60 * 24
 KEY_ROLES = (ContactRole.DECISION_MAKER, ContactRole.ACCEPTOR, ContactRole.PAYER)
 
 
@@ -46,7 +52,7 @@ def _role_map(customer) -> list[dict]:
     return rows
 
 
-def _receivable_rows(user, customer, as_of: date) -> list[dict]:
+def _receivable_rows(user, customer, as_of: date, run: DailyRun | None) -> list[dict]:
     from huikuan.analytics.customer import customer_judgements
 
     receivables = list(
@@ -59,7 +65,7 @@ def _receivable_rows(user, customer, as_of: date) -> list[dict]:
     from huikuan.prediction.service import customer_outlook
 
     opens = open_amounts((r.pk for r in receivables), as_of)
-    statuses = {s["id"]: s for s in customer_judgements(customer.pk, as_of)}
+    statuses = {s["id"]: s for s in customer_judgements(customer.pk, as_of, run)}
     outlook = customer_outlook(customer.pk, as_of)  # empty until `huikuan predict train` has run
     lang = "en" if (get_language() or "").startswith("en") else "zh-hans"
     rows = []
@@ -78,28 +84,52 @@ def _receivable_rows(user, customer, as_of: date) -> list[dict]:
     return rows
 
 
-@login_required
-def customer_detail(request: HttpRequest, customer_pk: int) -> HttpResponse:
-    customer = customer_or_404(request.user, customer_pk)
-    as_of = timezone.localdate()
-    rows = _receivable_rows(request.user, customer, as_of)
+def _sections(request: HttpRequest, customer, as_of: date, run: DailyRun | None) -> dict:
+    """Receivables, timeline, promises, sanctions and documents, rendered, with the totals above them."""
+    rows = _receivable_rows(request.user, customer, as_of, run)
     open_rows = [row for row in rows if row["open"] > 0]
     statuses = [row["status"] for row in open_rows if row["status"]]
     context = {
         "customer": customer,
-        "as_of": as_of,
         "rows": rows,
-        "open_total": sum((row["open"] for row in open_rows), 0),
-        "overdue_total": sum((row["open"] for row in open_rows if row["days_overdue"] > 0), 0),
-        "nature": statuses[0] if statuses else None,
-        "role_map": _role_map(customer),
-        "credit_hold": customer.sanctions.filter(
-            kind=Sanction.Kind.CREDIT_HOLD, status=Sanction.Status.ACTIVE
-        ).first(),
         "sanctions": customer.sanctions.order_by("-created_at")[:20],
         "activities": Activity.objects.filter(customer=customer).select_related("contact", "user")[:30],
         "promises": Promise.objects.filter(customer=customer).order_by("-promised_on")[:20],
         "documents": Document.objects.filter(customer=customer).order_by("-created_at")[:30],
+    }
+    return {
+        "html": mark_safe(render_to_string("web/customers/_sections.html", context, request=request)),
+        "open_total": sum((row["open"] for row in open_rows), 0),
+        "overdue_total": sum((row["open"] for row in open_rows if row["days_overdue"] > 0), 0),
+        "nature": statuses[0]["nature"] if statuses else None,
+    }
+
+
+@login_required
+def customer_detail(request: HttpRequest, customer_pk: int) -> HttpResponse:
+    customer = customer_or_404(request.user, customer_pk)
+    as_of = timezone.localdate()
+    # While nothing about the customer has been saved since the daily run started, the lower part
+    # of the page is what it was: kept per user (what they may see) and language until then.
+    run = unchanged_run(customer.pk, as_of)
+    key = None
+    if run is not None:
+        stamp = run.finished_at.timestamp() if run.finished_at else 0
+        key = f"customer-page:{run.pk}:{stamp}:{customer.pk}:{request.user.pk}:{get_language()}"
+    kept = caches["fragments"]
+    sections = kept.get(key) if key else None
+    if sections is None:
+        sections = _sections(request, customer, as_of, run)
+        if key:
+            kept.set(key, sections, SECTIONS_SECONDS)
+    context = {
+        "customer": customer,
+        "as_of": as_of,
+        "sections": sections,
+        "role_map": _role_map(customer),
+        "credit_hold": customer.sanctions.filter(
+            kind=Sanction.Kind.CREDIT_HOLD, status=Sanction.Status.ACTIVE
+        ).first(),
         "creditors": customer.other_creditors.all(),
         "payers": customer.third_party_payers.all(),
         "contacts": customer.contacts.order_by("erased_at", "pk"),

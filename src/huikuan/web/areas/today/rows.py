@@ -160,7 +160,9 @@ def from_status(
     )
 
 
-def row_key(run: DailyRun, s: StatusRow, receivable: Receivable, contact: Contact | None, held: set[int]) -> str:
+def row_key(
+    run: DailyRun, s: StatusRow, receivable: Receivable, contact: Contact | None, held: set[int]
+) -> str:
     """Everything a row from the run is rendered from: the run's judgement never changes, the
     rest is the saved state of the receivable, its contract and customer, and the contact."""
     contract = receivable.contract
