@@ -7,6 +7,7 @@ the run's judgement of a customer until something about the customer is saved af
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -21,6 +22,7 @@ from factories import PASSWORD
 from huikuan.analytics import customer as one_customer
 from huikuan.analytics.models import DailyRun
 from huikuan.analytics.run import run_daily
+from huikuan.collection.models import Promise
 from huikuan.collection.services.activities import ActivityInput, log_activity
 from huikuan.ledger.models import Contact, Customer, Receivable
 from huikuan.ledger.services.allocation import PaymentInput, record_payment
@@ -147,7 +149,7 @@ def test_customer_page_reads_the_run_until_something_is_saved(
 
 @pytest.mark.parametrize("change", ["payment", "contact", "receivable"])
 def test_changes_after_the_run_are_noticed(world: World, ran: DailyRun, change: str) -> None:
-    assert not one_customer.changed_since(world.cust_a.pk, ran.started_at)
+    assert not one_customer.changed_since(world.cust_a.pk, ran)
     if change == "payment":
         record_payment(PaymentInput(world.cust_a, TODAY, Decimal("10.00")), actor=world.finance)
     elif change == "contact":
@@ -158,8 +160,8 @@ def test_changes_after_the_run_are_noticed(world: World, ran: DailyRun, change: 
         receivable = Receivable.objects.filter(contract__customer=world.cust_a).first()
         receivable.doc_no = "YS-2026-001"
         receivable.save()
-    assert one_customer.changed_since(world.cust_a.pk, ran.started_at)
-    assert not one_customer.changed_since(world.cust_b.pk, ran.started_at)
+    assert one_customer.changed_since(world.cust_a.pk, ran)
+    assert not one_customer.changed_since(world.cust_b.pk, ran)
 
 
 def test_customer_page_keeps_its_lower_part_until_something_is_saved(world: World, ran: DailyRun) -> None:
@@ -189,3 +191,16 @@ def test_another_user_does_not_get_the_kept_page_of_someone_else(world: World, r
     manager = client_for(world.mgr_east).get(url)
     assert manager.status_code == 200
     assert "web/customers/_sections.html" in [t.name for t in manager.templates]  # kept per user
+
+
+def test_promise_outcomes_the_run_decides_are_not_changes_after_it(world: World) -> None:
+    receivable = Receivable.objects.filter(contract__customer=world.cust_a).first()
+    promise = Promise.objects.create(
+        customer=world.cust_a, amount=Decimal("50.00"), promised_on=TODAY - timedelta(days=20)
+    )
+    promise.receivables.add(receivable)
+    run_daily(TODAY)
+    run = DailyRun.latest()
+    decided = Promise.objects.get(pk=promise.pk)
+    assert decided.status != "pending" and decided.updated_at == run.finished_at
+    assert not one_customer.changed_since(world.cust_a.pk, run)

@@ -6,7 +6,7 @@ applies the scalar core functions receivable by receivable (`huikuan.core.analyt
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django.db import connection
@@ -82,11 +82,16 @@ SHARED_SETTINGS = (
 )
 
 
-def changed_since(customer_id: int, since: datetime) -> bool:
-    """Whether anything the rules read about the customer was saved after ``since``: one of its
-    rows, or an audited change of the customer or of the company's settings and tables."""
+def changed_since(customer_id: int, run: DailyRun) -> bool:
+    """Whether anything the rules read about the customer was saved after ``run`` started: one of
+    its rows, or an audited change of the customer or of the company's settings and tables.
+
+    The run's own writes (the promise outcomes it decides) carry its publishing time and do not count.
+    """
+    since = run.started_at
     checks = [
-        f"EXISTS (SELECT 1 FROM {table} t WHERE {where} AND t.updated_at > %s)" for table, where in _OWNED
+        f"EXISTS (SELECT 1 FROM {table} t WHERE {where} AND t.updated_at > %s AND t.updated_at <> %s)"
+        for table, where in _OWNED
     ]
     # Company-wide settings and tables the rules read have no customer on their audit entries.
     shared = ", ".join(f"'{label}'" for label in SHARED_SETTINGS)
@@ -96,7 +101,7 @@ def changed_since(customer_id: int, since: datetime) -> bool:
     )
     params: list[Any] = []
     for _table, _where in _OWNED:
-        params += [customer_id, since]
+        params += [customer_id, since, run.finished_at]
     params += [since, customer_id]
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + " OR ".join(f"({c})" for c in checks), params)
@@ -139,7 +144,7 @@ def run_statuses(run: DailyRun, customer_id: int) -> list[dict[str, Any]]:
 def unchanged_run(customer_id: int, as_of: date) -> DailyRun | None:
     """The latest run of ``as_of`` when nothing about the customer changed since it started."""
     run = DailyRun.latest(as_of)
-    if run is not None and not changed_since(customer_id, run.started_at):
+    if run is not None and not changed_since(customer_id, run):
         return run
     return None
 

@@ -130,6 +130,9 @@ def index(slot: int) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         for name, columns in _indexes(slot):
             cursor.execute(f"CREATE INDEX IF NOT EXISTS {q(name)} ON {table} ({', '.join(columns)})")
+        if connection.vendor == "postgresql":
+            # The table was just refilled: fresh statistics let the planner use the new indexes.
+            cursor.execute(f"ANALYZE {table}")
 
 
 def stage(rows: pl.DataFrame, slot: int, progress: Callable[[int], None] | None = None) -> None:
