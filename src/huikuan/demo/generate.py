@@ -100,6 +100,8 @@ def generate(scale: str | Scale, *, seed: int = 1, as_of: date, progress: bool =
             counts = _build(ctx)
             if connection.vendor == "postgresql":
                 writer.reset_sequences()
+                with connection.cursor() as cursor:  # statistics for the planner after a bulk load
+                    cursor.execute("ANALYZE")
             seconds = round(time.perf_counter() - started, 1)
             log_action(
                 "demo.portfolio.generated",
