@@ -130,3 +130,29 @@ def test_confirmation_tracking_shows_which_came_back_stamped(world: World, compa
         row["customer"]: row["status"] for row in confirmation_tracking(date(2026, 4, 1), date(2026, 4, 30))
     }
     assert status == {world.cust_a: "已盖章寄回", world.cust_b: "已寄回（印章较弱）", world.cust_c: "未寄回"}
+
+
+def test_a_file_left_by_a_killed_letter_run_is_removed_by_the_next_one(
+    world: World, confirmation: Document, settings
+) -> None:
+    import os
+    import time
+
+    from huikuan.letters.records import ORPHAN_AGE
+
+    folder = Path(settings.MEDIA_ROOT) / "documents" / str(world.cust_a.pk)
+    left = folder / "0f0f0f0f.docx"  # stored, then the process died before its row was committed
+    left.write_bytes(b"PK\x03\x04 half a letter")
+    young = folder / "1e1e1e1e.docx"  # another run still in progress
+    young.write_bytes(b"PK\x03\x04 being recorded")
+    old = time.time() - ORPHAN_AGE.total_seconds() - 60
+    os.utime(left, (old, old))
+    recorded = Path(confirmation.file.path)
+    os.utime(recorded, (old, old))
+
+    create_letter(confirmation_data(world.cust_a, AS_OF, date(2026, 4, 3)), actor=world.sales_a)
+
+    assert not left.exists()
+    assert young.exists() and recorded.exists()  # in flight, or recorded: never removed
+    entry = AuditEntry.objects.filter(action="letters.orphan_files.removed").get()
+    assert entry.data["files"] == [left.relative_to(settings.MEDIA_ROOT).as_posix()]

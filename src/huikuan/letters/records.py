@@ -10,11 +10,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -75,12 +77,45 @@ def render_letter(data: LetterData, suffix: str = ".docx") -> Rendered:
     return Rendered(data, content, filename_for(data, suffix), digest, letter_no, suffix)
 
 
+# A stored file without its Document row is older than this only when the process that stored it
+# died before its transaction committed (a letter is stored and recorded within seconds).
+ORPHAN_AGE = timedelta(hours=1)
+
+
+def sweep_orphans(now: datetime | None = None) -> list[str]:
+    """Remove document files that no Document names and that are older than ``ORPHAN_AGE``.
+
+    Files are stored just before their rows are committed; a process killed in between leaves the
+    file alone on disk. Each letter run starts by removing such leftovers (never a recorded file,
+    never one young enough to belong to a run still in progress).
+    """
+    root = Path(settings.MEDIA_ROOT) / "documents"
+    if not root.is_dir():
+        return []
+    cutoff = (now or datetime.now(tz=UTC)).timestamp() - ORPHAN_AGE.total_seconds()
+    old = {
+        path.relative_to(settings.MEDIA_ROOT).as_posix(): path
+        for path in root.rglob("*")
+        if path.is_file() and not path.is_symlink() and path.stat().st_mtime < cutoff
+    }
+    if not old:
+        return []
+    recorded = set(Document.objects.filter(file__in=list(old)).values_list("file", flat=True))
+    removed = sorted(set(old) - recorded)
+    for name in removed:
+        old[name].unlink(missing_ok=True)
+    if removed:
+        log_action("letters.orphan_files.removed", data={"files": removed})
+    return removed
+
+
 def record_letters(
     rendered: Iterable[Rendered], actor: Any = None, keep_content: bool = True
 ) -> list[Generated]:
     """Record rendered letters as Documents (file, checksum, named receivables, one audit entry each),
     all or none: a failure removes the files already stored. ``rendered`` may be a generator, so a
     batch of thousands never holds every file in memory (then ``keep_content=False``)."""
+    sweep_orphans()
     stored: list[str] = []
     try:
         with transaction.atomic():
