@@ -75,7 +75,8 @@ INSTALLED_APPS = [
     "huikuan.web",
     "huikuan.api",
     "huikuan.notifications",
-    "django.contrib.admin",
+    # Admin modules load with the URLs (huikuan.urls), not at every start of a command.
+    "django.contrib.admin.apps.SimpleAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

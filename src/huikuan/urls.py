@@ -8,6 +8,7 @@ from huikuan.web import views
 from huikuan.web.areas import AREAS
 from huikuan.web.areas.today import views as today_views
 
+admin.autodiscover()  # settings use SimpleAdminConfig: the admin modules load here, with the URLs
 admin.site.site_header = "回款 huikuan"
 admin.site.site_title = "回款"
 admin.site.index_title = "数据管理"
