@@ -31,6 +31,8 @@ import tempfile
 import threading
 import time
 import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -317,6 +319,41 @@ def _wait_for_server(port: int, server: subprocess.Popen[bytes], log: Path) -> N
     raise RuntimeError("huikuan serve did not answer within 60 s")
 
 
+@contextmanager
+def serving(env: dict[str, str], home: Path, workers: int = WORKERS) -> Iterator[int]:
+    """``huikuan serve`` on a free loopback port for the duration of the block (log in home/serve.log)."""
+    port = _free_port()
+    log = home / "serve.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "huikuan",
+                "serve",
+                "--host",
+                HOST,
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+            ],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_for_server(port, server, log)
+        yield port
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
 def bench(scale: str, n_clients: int, seconds: float, home: Path, database_url: str | None) -> dict[str, Any]:
     postgres = bool(database_url)
     home.mkdir(parents=True, exist_ok=True)
@@ -332,28 +369,7 @@ def bench(scale: str, n_clients: int, seconds: float, home: Path, database_url: 
     plan = [manager_names[0]] * n_managers
     plan += [sales_names[i % len(sales_names)] for i in range(n_clients - n_managers)]
 
-    port = _free_port()
-    log = home / "serve.log"
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "huikuan",
-                "serve",
-                "--host",
-                HOST,
-                "--port",
-                str(port),
-                "--workers",
-                str(WORKERS),
-            ],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_for_server(port, server, log)
+    with serving(env, home) as port:
         clients = []
         for i, username in enumerate(plan):
             info = users[username]
@@ -362,13 +378,6 @@ def bench(scale: str, n_clients: int, seconds: float, home: Path, database_url: 
             clients.append(client)
         print(f"{len(clients)} clients logged in; driving for {seconds:g} s …", file=sys.stderr, flush=True)
         result = drive(clients, seconds)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
     return {
         **result,
         "clients": n_clients,

@@ -32,7 +32,6 @@ import random
 import re
 import secrets
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -49,11 +48,10 @@ from huikuan.web.bench import (
     HOST,
     PASSWORD,
     _env,
-    _free_port,
     _percentile,
     _run,
-    _wait_for_server,
     prepare,
+    serving,
 )
 
 WORKERS = 2
@@ -351,37 +349,10 @@ def load(args: argparse.Namespace, home: Path, database_url: str) -> dict[str, A
         (finance["username"] if role == "finance" else u, role)
         for u, role in _plan(prepared["users"], args.users)
     ]
-    port = _free_port()
-    log = home / "serve.log"
-    with log.open("wb") as sink:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "huikuan",
-                "serve",
-                "--host",
-                HOST,
-                "--port",
-                str(port),
-                "--workers",
-                str(WORKERS),
-            ],
-            env=env,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_for_server(port, server, log)
+    with serving(env, home, WORKERS) as port:
         print(f"{len(plan)} users; driving for {args.seconds:g} s …", file=sys.stderr, flush=True)
         result = asyncio.run(drive(port, plan, prepared["users"], finance, args))
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    log = home / "serve.log"
     server_errors = sum(1 for line in log.read_text(errors="replace").splitlines() if '" 5' in line)
     return {
         **result,
