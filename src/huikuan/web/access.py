@@ -12,7 +12,8 @@ from huikuan.ledger.models import Contract, Customer, Receivable
 
 def customer_or_404(user: Any, pk: int) -> Customer:
     # Filter the one row directly: going through the visible-customers subquery costs a scan per page view.
-    return get_object_or_404(Customer.objects.filter(customer_filter(user)).distinct(), pk=pk)
+    customers = Customer.objects.filter(customer_filter(user)).distinct().select_related("owner", "group")
+    return get_object_or_404(customers, pk=pk)
 
 
 def contract_or_404(user: Any, pk: int) -> Contract:

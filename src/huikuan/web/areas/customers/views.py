@@ -43,8 +43,8 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"page": page, "query": query})
 
 
-def _role_map(customer) -> list[dict]:
-    contacts = [c for c in customer.contacts.all() if c.erased_at is None]
+def _role_map(contacts: list) -> list[dict]:
+    contacts = [c for c in contacts if c.erased_at is None]
     rows = []
     for role in KEY_ROLES:
         holders = [c for c in contacts if role in c.roles]
@@ -122,17 +122,18 @@ def customer_detail(request: HttpRequest, customer_pk: int) -> HttpResponse:
         sections = _sections(request, customer, as_of, run)
         if key:
             kept.set(key, sections, SECTIONS_SECONDS)
+    contacts = list(customer.contacts.order_by("erased_at", "pk"))
     context = {
         "customer": customer,
         "as_of": as_of,
         "sections": sections,
-        "role_map": _role_map(customer),
+        "role_map": _role_map(contacts),
         "credit_hold": customer.sanctions.filter(
             kind=Sanction.Kind.CREDIT_HOLD, status=Sanction.Status.ACTIVE
         ).first(),
         "creditors": customer.other_creditors.all(),
         "payers": customer.third_party_payers.all(),
-        "contacts": customer.contacts.order_by("erased_at", "pk"),
+        "contacts": contacts,
         "may_export": rights.may_export(request.user),
         "may_erase": rights.may_erase(request.user),
     }
