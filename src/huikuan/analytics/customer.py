@@ -17,7 +17,7 @@ from huikuan.core.analytics.evaluate import company_tables
 from huikuan.core.analytics.facts import Facts, build_facts
 from huikuan.core.analytics.scalar import context, evaluate_rows
 from huikuan.core.analytics.schema import Portfolio, RunSettings
-from huikuan.core.limitation import LimitationPolicy
+from huikuan.core.limitation import warning_tier
 from huikuan.core.reasons import Reason
 from huikuan.prediction.service import predictions_for
 
@@ -108,16 +108,6 @@ def changed_since(customer_id: int, run: DailyRun) -> bool:
         return bool(cursor.fetchone()[0])
 
 
-def limitation_tier(expires_on: date | None, as_of: date) -> str | None:
-    """The warning tier of a limitation date, as the rules name it (`rules.limitation`)."""
-    if expires_on is None:
-        return None
-    left = (expires_on - as_of).days
-    if left < 0:
-        return "limitation_expired"
-    return next((code for days, code in sorted(LimitationPolicy().warn_tiers) if left <= days), None)
-
-
 def run_statuses(run: DailyRun, customer_id: int) -> list[dict[str, Any]]:
     """One customer's judgement as the run wrote it (the keys the customer page reads)."""
     out = []
@@ -133,7 +123,9 @@ def run_statuses(run: DailyRun, customer_id: int) -> list[dict[str, Any]]:
                 "contact_role": s.contact_role or None,
                 "contact_id": s.contact_id,
                 "limitation_expires_on": s.limitation_expires_on,
-                "limitation_code": limitation_tier(s.limitation_expires_on, run.as_of),
+                "limitation_code": (
+                    warning_tier(s.limitation_expires_on, run.as_of) if s.limitation_expires_on else None
+                ),
                 "reasons": [Reason(r["code"], r["params"]) for r in explained["reasons"]],
                 "from_run": run,
             }

@@ -308,6 +308,21 @@ def _contract_clock(
     return _status(None, contract_id, last_due, runs_from, expires_on, [head, *rest], as_of, policy)
 
 
+def warning_tier(expires_on: date, as_of: date, policy: LimitationPolicy | None = None) -> str | None:
+    """The warning code of a limitation date on ``as_of``: expired, a tier, or None when far off.
+
+    >>> warning_tier(date(2026, 12, 20), date(2026, 11, 27))
+    'limitation_within_30'
+    >>> warning_tier(date(2026, 11, 26), date(2026, 11, 27))
+    'limitation_expired'
+    """
+    days_left = (expires_on - as_of).days
+    if days_left < 0:
+        return "limitation_expired"
+    tiers = sorted((policy or LimitationPolicy()).warn_tiers)
+    return next((code for days, code in tiers if days_left <= days), None)
+
+
 def _status(
     receivable_id: Hashable | None,
     contract_id: Hashable | None,
@@ -320,14 +335,12 @@ def _status(
 ) -> LimitationStatus:
     days_left = (expires_on - as_of).days
     expired = days_left < 0
+    tier = warning_tier(expires_on, as_of, policy)
     if expired:
         reasons.append(Reason("limitation_expired", {"expired_on": expires_on}))
         reasons.append(Reason("reacknowledge", {"expires_on": expires_on}))
-    else:
-        for days, code in sorted(policy.warn_tiers):
-            if days_left <= days:
-                reasons.append(Reason(code, {"days_left": days_left, "expires_on": expires_on}))
-                break
+    elif tier is not None:
+        reasons.append(Reason(tier, {"days_left": days_left, "expires_on": expires_on}))
     reasons.append(NOT_LEGAL_ADVICE)
     return LimitationStatus(
         receivable_id, contract_id, due_on, runs_from, expires_on, days_left, expired, tuple(reasons)
