@@ -204,3 +204,17 @@ def test_promise_outcomes_the_run_decides_are_not_changes_after_it(world: World)
     decided = Promise.objects.get(pk=promise.pk)
     assert decided.status != "pending" and decided.updated_at == run.finished_at
     assert not one_customer.changed_since(world.cust_a.pk, run)
+
+
+def test_a_rows_limitation_sentence_follows_the_cores_tiers() -> None:
+    from datetime import date
+
+    from huikuan.web.areas.today.rows import limitation_warning
+
+    day = date(2026, 11, 27)
+    assert limitation_warning(date(2026, 11, 26), day).code == "reacknowledge"
+    near = limitation_warning(date(2026, 12, 20), day)
+    assert (near.code, near.params["days_left"]) == ("limitation_within_30", 23)
+    assert limitation_warning(date(2027, 4, 1), day).code == "limitation_within_180"
+    assert limitation_warning(date(2030, 1, 1), day) is None
+    assert limitation_warning(None, day) is None

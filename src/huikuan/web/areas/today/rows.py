@@ -21,7 +21,7 @@ from huikuan.accounts.access import contract_filter
 from huikuan.accounts.models import User
 from huikuan.analytics.models import DailyRun, StatusRow
 from huikuan.collection.models import Activity, Promise, Sanction
-from huikuan.core.limitation import LimitationPolicy
+from huikuan.core.limitation import warning_tier
 from huikuan.core.reasons import Reason, registry
 from huikuan.core.tables import DEFAULT_TABLES
 from huikuan.ledger.models import Contact, Receivable
@@ -70,16 +70,14 @@ class WorkRow:
 
 
 def limitation_warning(expires_on: date | None, as_of: date) -> Reason | None:
-    """The warning tier of the core's limitation policy, or None when the date is far off."""
-    if expires_on is None:
+    """The warning tier of the core's limitation policy (`warning_tier`) as the row's sentence: an
+    expired clock asks for a re-acknowledgement; None when the date is far off."""
+    tier = warning_tier(expires_on, as_of) if expires_on is not None else None
+    if tier is None:
         return None
-    days_left = (expires_on - as_of).days
-    if days_left < 0:
+    if tier == "limitation_expired":
         return Reason("reacknowledge", {"expires_on": expires_on})
-    for days, code in sorted(LimitationPolicy().warn_tiers):
-        if days_left <= days:
-            return Reason(code, {"days_left": days_left, "expires_on": expires_on})
-    return None
+    return Reason(tier, {"days_left": (expires_on - as_of).days, "expires_on": expires_on})
 
 
 def pause_note(until: date | None, reason: str | None) -> Reason | str | None:
