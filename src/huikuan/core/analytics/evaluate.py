@@ -66,8 +66,14 @@ def work_calendar(p: Portfolio) -> WorkCalendar:
 
 
 def fast_calendar(p: Portfolio, as_of: date) -> WorkCalendar:
-    """The same calendar with a lookup table from a year back to three years ahead."""
-    return TabledCalendar(as_of - timedelta(days=400), as_of + timedelta(days=3 * 366), overrides(p))
+    """The same calendar with a lookup table from a year back to three years ahead, or to the end
+    of the year after the latest budget year (the timing engine looks up to 14 months into it),
+    at most twelve years ahead."""
+    latest_budget = p.receivables["budget_year"].max()
+    end = as_of + timedelta(days=3 * 366)
+    if isinstance(latest_budget, int) and latest_budget + 1 > end.year:
+        end = min(date(latest_budget + 1, 12, 31), as_of + timedelta(days=12 * 366))
+    return TabledCalendar(as_of - timedelta(days=400), end, overrides(p))
 
 
 def evaluate(

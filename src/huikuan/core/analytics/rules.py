@@ -70,29 +70,39 @@ def readiness(f: pl.DataFrame, as_of: date, t: DecisionTables) -> pl.DataFrame:
     invoice_first = pl.col("invoice_before_payment").fill_null(False)
     out = f.with_columns(mask.cast(pl.Int64).alias("gap_mask"), invoice_first.alias("_inv_first"))
     codes = [code for _cond, code in conditions]
-    table = [
-        _decode_gaps(m, first, codes, t)
-        for m, first in out.select("gap_mask", "_inv_first").unique().iter_rows()
-    ]
-    decoded = pl.DataFrame(
-        table,
-        schema={"gap_mask": pl.Int64, "_inv_first": pl.Boolean, "gaps": pl.List(pl.String),
-                "gap_blocks": pl.List(pl.Boolean), "first_block": pl.String},
-        orient="row",
-    )  # fmt: skip
+    decoded = _decode_gaps(out.select("gap_mask", "_inv_first").unique(), codes, t)
     out = out.join(decoded, on=["gap_mask", "_inv_first"], how="left")
     return out.with_columns(
         (pl.col("gap_mask") * 2 + pl.col("_inv_first").cast(pl.Int64)).alias("gap_key")
     ).drop("_inv_first")
 
 
-def _decode_gaps(mask: int, invoice_first: bool, codes: list[str], t: DecisionTables) -> tuple[object, ...]:
+def _decode_gaps(keys: pl.DataFrame, codes: list[str], t: DecisionTables) -> pl.DataFrame:
+    """Per distinct (gap_mask, invoice first): the gap codes, whether each blocks, the first blocking one."""
     r = t.readiness
-    present = [code for i, code in enumerate(codes) if mask >> i & 1]
-    invoice_sev = r.invoice_gap_severity_invoice_first if invoice_first else r.invoice_gap_severity_otherwise
-    blocks = [(invoice_sev if c in INVOICE_CODES else r.severities[c]) == "block" for c in present]
-    first = next((c for c, b in zip(present, blocks, strict=True) if b), None)
-    return (mask, invoice_first, present, blocks, first)
+    invoice_first = pl.col("_inv_first")
+
+    def blocks(code: str) -> pl.Expr:
+        if code in INVOICE_CODES:
+            return (
+                pl.when(invoice_first)
+                .then(pl.lit(r.invoice_gap_severity_invoice_first == "block"))
+                .otherwise(pl.lit(r.invoice_gap_severity_otherwise == "block"))
+            )
+        return pl.lit(r.severities[code] == "block")
+
+    present = [((pl.col("gap_mask") & (1 << i)) != 0, code) for i, code in enumerate(codes)]
+    return keys.with_columns(
+        pl.concat_list([pl.when(bit).then(pl.lit(code)) for bit, code in present])
+        .list.drop_nulls()
+        .alias("gaps"),
+        pl.concat_list([pl.when(bit).then(blocks(code)) for bit, code in present])
+        .list.drop_nulls()
+        .alias("gap_blocks"),
+        pl.coalesce([pl.when(bit & blocks(code)).then(pl.lit(code)) for bit, code in present]).alias(
+            "first_block"
+        ),
+    )
 
 
 def nature(f: pl.DataFrame, as_of: date, t: DecisionTables) -> pl.DataFrame:

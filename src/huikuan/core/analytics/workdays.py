@@ -16,8 +16,10 @@ years it is asked about exactly as the ordinary calendar would, so the run's cal
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
+from itertools import accumulate
 
 from huikuan.core.calendar import CalendarOverride, WorkCalendar
 
@@ -37,18 +39,24 @@ class TabledCalendar(WorkCalendar):
         self._flags = [super(TabledCalendar, self).is_workday(start + timedelta(days=i)) for i in range(days)]
         # Filling the table consulted every year in it: forget that, record real questions only.
         self._fallback_years.clear()
-        running = 0
-        self._count = []
-        for flag in self._flags:
-            running += flag
-            self._count.append(running)
+        self._fallback_in_table = frozenset(
+            year for year in range(start.year, end.year + 1) if self.source(year) == "fallback"
+        )
+        # _count[i]: workdays from start to start + i, both included (non-decreasing, so bisectable).
+        self._count = list(accumulate(self._flags))
 
     def _index(self, day: date) -> int | None:
         i = (day - self._start).days
         return i if 0 <= i < len(self._flags) else None
 
     def _asked(self, first: date, last: date) -> None:
-        for year in range(min(first.year, last.year), max(first.year, last.year) + 1):
+        """Record the fallback years among those of ``first``..``last`` (as asking each day would)."""
+        low, high = min(first.year, last.year), max(first.year, last.year)
+        if low == high:
+            if low in self._fallback_in_table:
+                self._fallback_years.add(low)
+            return
+        for year in range(low, high + 1):
             if self.source(year) == "fallback":
                 self._fallback_years.add(year)
 
@@ -58,6 +66,34 @@ class TabledCalendar(WorkCalendar):
             return super().is_workday(day)
         self._asked(day, day)
         return self._flags[i]
+
+    def _scan(self, day: date, step: int) -> date:
+        """The next (``step`` 1) or previous (``step`` -1) workday, found in the running count."""
+        i = self._index(day)
+        if i is not None:
+            if step > 0:
+                j = bisect_left(self._count, self._count[i] + 1)  # the first day with one more workday
+            else:
+                before = self._count[i] - self._flags[i]  # workdays strictly before ``day``
+                j = bisect_left(self._count, before) if before > 0 else len(self._count)
+            if j < len(self._count):
+                found = self._start + timedelta(days=j)
+                self._asked(day + timedelta(days=step), found)
+                return found
+        return super()._scan(day, step)
+
+    def add_workdays(self, day: date, n: int) -> date:
+        i = self._index(day)
+        if n and i is not None:
+            # The n-th workday after ``day`` is the first day whose running count reaches count + n;
+            # the n-th before it, the first day whose count reaches (workdays before ``day``) - |n| + 1.
+            target = self._count[i] + n if n > 0 else self._count[i] - self._flags[i] + n + 1
+            j = bisect_left(self._count, target) if target > 0 else len(self._count)
+            if j < len(self._count):
+                found = self._start + timedelta(days=j)
+                self._asked(day + timedelta(days=1 if n > 0 else -1), found)
+                return found
+        return super().add_workdays(day, n)
 
     def workdays_between(self, start: date, end: date) -> int:
         if start == end:
