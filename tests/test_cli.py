@@ -122,3 +122,17 @@ def test_serve_runs_gunicorn_with_static_files_and_a_user_can_log_in(tmp_path: P
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_a_commands_start_up_leaves_the_web_and_api_layers_unloaded(tmp_path: Path) -> None:
+    """Commands such as `daily` start in about half a second: setting up Django imports neither the
+    API layer (django-ninja, pydantic) nor Django's test tools; the web server loads them with the URLs."""
+    probe = (
+        "import sys, django; django.setup(); "
+        "print(sorted(m for m in ('ninja', 'pydantic', 'django.test', 'huikuan.api.api') if m in sys.modules))"
+    )
+    env = {**os.environ, "HUIKUAN_HOME": str(tmp_path), "DJANGO_SETTINGS_MODULE": "huikuan.settings"}
+    env.pop("HUIKUAN_DATABASE_URL", None)
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

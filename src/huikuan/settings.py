@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import secrets
 from datetime import timedelta
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -85,7 +86,6 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_htmx",
-    "ninja",  # serves the API docs' Swagger UI from its own static files, never a CDN
     "axes",  # login rate limit; last, as its documentation asks
 ]
 
@@ -108,10 +108,18 @@ MIDDLEWARE = [
 ROOT_URLCONF = "huikuan.urls"
 WSGI_APPLICATION = "huikuan.wsgi.application"
 
+# The API docs' Swagger UI comes from django-ninja's own templates and static files, served by
+# huikuan (never a CDN). Not an installed app: that would import the whole API layer at every
+# command's start (huikuan.api.docs renders the page).
+_ninja = find_spec("ninja")
+assert _ninja is not None and _ninja.submodule_search_locations, "django-ninja is not installed"
+NINJA_DIR = Path(next(iter(_ninja.submodule_search_locations)))
+STATICFILES_DIRS = [("ninja", NINJA_DIR / "static" / "ninja")]
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [NINJA_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from huikuan.api import errors
 from huikuan.api.auth import TokenAuth
+from huikuan.api.docs import LocalSwagger
 from huikuan.api.routers import analytics, collection, contracts, credit, customers, payments
 
 api = NinjaAPI(
@@ -17,6 +18,7 @@ api = NinjaAPI(
     ),
     auth=TokenAuth(),
     urls_namespace="api",
+    docs=LocalSwagger(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
