@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.cookiejar
+import json
 import os
 import re
 import socket
@@ -136,3 +137,21 @@ def test_a_commands_start_up_leaves_the_web_and_api_layers_unloaded(tmp_path: Pa
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_daily_ends_quickly_with_its_output_whole_and_its_results_committed(tmp_path: Path) -> None:
+    """`huikuan daily` skips the interpreter's teardown after success (`cli.entry`): everything it
+    prints and writes must still be complete, and the database closed cleanly."""
+    run(tmp_path, "init", "--quiet")
+    run(tmp_path, "generate", "--scale", "small", "--as-of", "2026-11-27", "--quiet")
+    out = run(tmp_path, "daily", "--as-of", "2026-11-27", "--json", str(tmp_path / "daily.json"))
+    assert "账龄分析表" in out.stdout and out.stdout.rstrip().splitlines()[-1].startswith("JSON: ")
+    document = json.loads((tmp_path / "daily.json").read_text(encoding="utf-8"))
+    db = tmp_path / "var" / "huikuan.sqlite3"
+    with sqlite3.connect(db) as con:
+        status, opened = con.execute(
+            "SELECT status, receivables_open FROM analytics_dailyrun ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+    assert (status, opened) == ("finished", document["totals"]["receivables_open"])
+    wal = db.with_name(db.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0  # the last connection checkpointed on close

@@ -1,5 +1,3 @@
-import sys
+from huikuan.cli import entry
 
-from huikuan.cli import main
-
-sys.exit(main())
+entry()
