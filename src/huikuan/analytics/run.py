@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -16,12 +17,13 @@ from datetime import date, timedelta
 from typing import Any
 
 import polars as pl
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from huikuan.analytics import write
 from huikuan.analytics.load import load_portfolio, run_settings
 from huikuan.analytics.models import DailyRun
+from huikuan.analytics.sql import engine
 from huikuan.audit.log import log_action
 from huikuan.core.analytics.evaluate import Evaluation, company_tables, evaluate
 from huikuan.core.analytics.schema import Portfolio, RunSettings
@@ -124,6 +126,9 @@ def run_daily(
         ui.stage("load", 20)
         portfolio, query_times = load_portfolio(as_of, on_frame=lambda _n: ui.advance())
         lap("load")
+        # The unused status table is emptied while the portfolio is evaluated (SQLite and
+        # PostgreSQL do that work outside Python's lock).
+        emptied = _in_background(write.empty, run.slot) if engine() == "connectorx" else None
         predictions = predictions_for(portfolio, as_of, settings)  # None until a model is trained
         lap("predict")
         ui.stage("evaluate", 3)
@@ -140,7 +145,10 @@ def run_daily(
                 pending = _done(_timed(summarise, portfolio, evaluation, as_of, settings))
             rows, codes = write.status_rows(evaluation.results, run.pk, company_tables(settings))
             ui.stage("write", rows.height)
-            write.empty(run.slot)
+            if emptied is None:
+                write.empty(run.slot)
+            else:
+                emptied.result()
             write.stage(rows, run.slot, ui.advance)
             write.index(run.slot)
             lap("write")
@@ -189,6 +197,22 @@ def promise_changes(evaluation: Evaluation, as_of: date) -> list[tuple[str, str,
         (status, str(from_cents_int(paid)), as_of, pid)
         for pid, status, paid in decided.select("promise_id", "status", "paid_c").iter_rows()
     ]
+
+
+def _in_background(fn: Callable[..., Any], *args: Any) -> Future[Any]:
+    """Run ``fn`` on a thread of its own with its own database connection, closed when done."""
+    future: Future[Any] = Future()
+
+    def work() -> None:
+        try:
+            future.set_result(fn(*args))
+        except BaseException as exc:
+            future.set_exception(exc)
+        finally:
+            connection.close()  # this thread's connection
+
+    threading.Thread(target=work, name=f"huikuan-{fn.__name__}", daemon=True).start()
+    return future
 
 
 def _done(value: Any) -> Future[Any]:
