@@ -136,10 +136,11 @@ def run_daily(
             portfolio, as_of, settings, step=lambda _n: ui.advance(), predictions=predictions
         )
         lap("evaluate")
-        # HUIKUAN_SUMMARY_THREAD=1 computes the KPIs on a second thread while the rows are written;
-        # on two busy cores Polars and the writer then slow each other down, so it is off by default.
+        # The KPIs are computed on a second thread while the rows are written (the writer waits on
+        # the database, Polars works outside Python's lock): large 10.6–11.3 → 9.9–10.7 s.
+        # HUIKUAN_SUMMARY_THREAD=0 computes them first instead.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            if os.environ.get("HUIKUAN_SUMMARY_THREAD", "0") == "1":
+            if os.environ.get("HUIKUAN_SUMMARY_THREAD", "1") == "1":
                 pending = pool.submit(_timed, summarise, portfolio, evaluation, as_of, settings)
             else:
                 pending = _done(_timed(summarise, portfolio, evaluation, as_of, settings))

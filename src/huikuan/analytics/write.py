@@ -17,10 +17,11 @@ from datetime import date
 from typing import Any
 
 import polars as pl
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from huikuan.analytics.models import STATUS_MODELS, DailyRun
+from huikuan.analytics.sql import SQLITE_FILE_LOCK, database_uri
 from huikuan.core.analytics import explain
 from huikuan.core.tables import DecisionTables
 
@@ -151,6 +152,14 @@ def stage(rows: pl.DataFrame, slot: int, progress: Callable[[int], None] | None 
                 if progress:
                     progress(chunk.height)
         return
+    if database_uri() is not None and not connection.in_atomic_block:
+        path = str(connection.settings_dict["NAME"])
+        timeout = float(connection.settings_dict.get("OPTIONS", {}).get("timeout", 30))
+        with SQLITE_FILE_LOCK:
+            connections.close_all()
+            stage_arrow(rows, path, STATUS_MODELS[slot]._meta.db_table, timeout, progress)
+        return
+    # An in-memory database (tests) is reachable only through Django's own connection.
     sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['?'] * len(COLUMNS))})"
     for i, chunk in enumerate(_chunks(rows)):
         with transaction.atomic():
@@ -159,6 +168,36 @@ def stage(rows: pl.DataFrame, slot: int, progress: Callable[[int], None] | None 
             _test_pause(i)
         if progress:
             progress(chunk.height)
+
+
+def stage_arrow(
+    rows: pl.DataFrame, path: str, table: str, timeout: float, progress: Callable[[int], None] | None = None
+) -> None:
+    """Insert the rows into an SQLite file through ADBC: the driver binds Arrow columns in C, about
+    twice as fast as binding Python tuples, and without Python's lock (the KPIs are computed meanwhile).
+
+    The driver links its own copy of SQLite, so as while connectorx reads (load.py) no Django
+    connection of this process may be open on the file: closing one library's handle would release
+    the other's locks (`stage` closes them and holds `SQLITE_FILE_LOCK`). Each chunk is its own
+    IMMEDIATE transaction with the busy timeout (seconds) Django uses, so a clerk's save waits at
+    most one chunk.
+    """
+    import adbc_driver_sqlite.dbapi as adbc
+
+    with adbc.connect(path, autocommit=True) as con, con.cursor() as cursor:
+        cursor.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        for i, chunk in enumerate(_chunks(rows)):
+            cursor.execute("BEGIN IMMEDIATE")
+            try:
+                cursor.adbc_ingest(table, chunk.select(COLUMNS).to_arrow(), mode="append")
+                _test_pause(i)
+            except BaseException:
+                cursor.execute("ROLLBACK")
+                raise
+            cursor.execute("COMMIT")
+            if progress:
+                progress(chunk.height)
 
 
 def _chunks(rows: pl.DataFrame) -> Iterator[pl.DataFrame]:
