@@ -110,13 +110,14 @@ def customer_detail(request: HttpRequest, customer_pk: int) -> HttpResponse:
     customer = customer_or_404(request.user, customer_pk)
     as_of = timezone.localdate()
     # While nothing about the customer has been saved since the daily run started, the lower part
-    # of the page is what it was: kept per user (what they may see) and language until then.
+    # of the page is what it was: kept per user (what they may see) and language until then, in the
+    # shared cache, so a page rendered by one server process serves the others too.
     run = unchanged_run(customer.pk, as_of)
     key = None
     if run is not None:
         stamp = run.finished_at.timestamp() if run.finished_at else 0
         key = f"customer-page:{run.pk}:{stamp}:{customer.pk}:{request.user.pk}:{get_language()}"
-    kept = caches["fragments"]
+    kept = caches["default"]
     sections = kept.get(key) if key else None
     if sections is None:
         sections = _sections(request, customer, as_of, run)
