@@ -11,8 +11,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.db.models import Count, Sum
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -218,3 +220,44 @@ def test_a_rows_limitation_sentence_follows_the_cores_tiers() -> None:
     assert limitation_warning(date(2027, 4, 1), day).code == "limitation_within_180"
     assert limitation_warning(date(2030, 1, 1), day) is None
     assert limitation_warning(None, day) is None
+
+
+def test_the_customer_pages_queries_do_not_grow_with_its_lists(world: World, ran: DailyRun) -> None:
+    """Each list on Customer 360 reads only the columns it shows, in one query: more activities,
+    promises, documents and sanctions add no query (a column missing from `only()` would)."""
+    from django.core.cache import caches
+
+    from huikuan.collection.models import Sanction
+    from huikuan.ledger.models import Document
+
+    client = client_for(world.sales_a)
+    url = reverse("customers:detail", args=[world.cust_a.pk])
+    receivable = Receivable.objects.filter(contract__customer=world.cust_a).first()
+    contact = Contact.objects.filter(customer=world.cust_a).first()
+
+    def add(i: int) -> None:
+        log_activity(
+            world.sales_a,
+            receivable,
+            ActivityInput(channel="call", outcome="answered", notes=f"第{i}次", contact=contact),
+        )
+        Promise.objects.create(customer=world.cust_a, amount=Decimal("10.00") + i, promised_on=TODAY)
+        Document.objects.create(customer=world.cust_a, kind="demand", title=f"催款函{i}", issued_on=TODAY)
+        Sanction.objects.create(
+            customer=world.cust_a, kind="credit_hold", reason=f"理由{i}", proposed_by=world.sales_a
+        )
+
+    def queries() -> tuple[int, str]:
+        caches["default"].clear()
+        with CaptureQueriesContext(connection) as seen:
+            page = client.get(url)
+        assert page.status_code == 200
+        return len(seen), page.content.decode()
+
+    add(0)
+    few, _html = queries()
+    for i in range(1, 7):
+        add(i)
+    many, html = queries()
+    assert "第6次" in html and "催款函6" in html and "理由6" in html and contact.name in html
+    assert many == few

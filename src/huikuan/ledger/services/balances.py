@@ -38,8 +38,13 @@ def _counted_allocations(as_of: date | None, counts_at_maturity: bool) -> Q:
 def open_amounts(receivable_ids: Iterable[int], as_of: date | None = None) -> dict[int, Decimal]:
     """open(D) for many receivables in two queries; ``as_of=None`` counts every entry ever booked."""
     ids = list(receivable_ids)
+    return open_of(dict(Receivable.objects.filter(pk__in=ids).values_list("pk", "amount")), as_of)
+
+
+def open_of(amounts: dict[int, Decimal], as_of: date | None = None) -> dict[int, Decimal]:
+    """`open_amounts` for receivables already read: {id: amount} → {id: open amount}."""
+    ids = list(amounts)
     settings = CompanySettings.current()
-    amounts = dict(Receivable.objects.filter(pk__in=ids).values_list("pk", "amount"))
     allocated = dict(
         Allocation.objects.filter(
             Q(receivable_id__in=ids) & _counted_allocations(as_of, settings.bills_collected_at_maturity)

@@ -20,7 +20,7 @@ from huikuan.analytics.customer import unchanged_run
 from huikuan.analytics.models import DailyRun
 from huikuan.collection.models import Activity, Promise, Sanction
 from huikuan.ledger.models import ContactRole, Document, Receivable
-from huikuan.ledger.services.balances import open_amounts
+from huikuan.ledger.services.balances import open_of
 from huikuan.privacy import rights
 from huikuan.web.access import customer_or_404
 
@@ -64,7 +64,7 @@ def _receivable_rows(user, customer, as_of: date, run: DailyRun | None) -> list[
     )
     from huikuan.prediction.service import customer_outlook
 
-    opens = open_amounts((r.pk for r in receivables), as_of)
+    opens = open_of({r.pk: r.amount for r in receivables}, as_of)
     statuses = {s["id"]: s for s in customer_judgements(customer.pk, as_of, run)}
     outlook = customer_outlook(customer.pk, as_of)  # empty until `huikuan predict train` has run
     lang = "en" if (get_language() or "").startswith("en") else "zh-hans"
@@ -92,10 +92,19 @@ def _sections(request: HttpRequest, customer, as_of: date, run: DailyRun | None)
     context = {
         "customer": customer,
         "rows": rows,
-        "sanctions": customer.sanctions.order_by("-created_at")[:20],
-        "activities": Activity.objects.filter(customer=customer).select_related("contact", "user")[:30],
-        "promises": Promise.objects.filter(customer=customer).order_by("-promised_on")[:20],
-        "documents": Document.objects.filter(customer=customer).order_by("-created_at")[:30],
+        # Only the columns the lists show.
+        "sanctions": customer.sanctions.only("customer", "kind", "status", "reason").order_by("-created_at")[
+            :20
+        ],
+        "activities": Activity.objects.filter(customer=customer)
+        .select_related("contact")
+        .only("occurred_at", "channel", "outcome", "notes", "contact__name")[:30],
+        "promises": Promise.objects.filter(customer=customer)
+        .only("promised_on", "amount", "status")
+        .order_by("-promised_on")[:20],
+        "documents": Document.objects.filter(customer=customer)
+        .only("kind", "title", "issued_on", "seal_kind")
+        .order_by("-created_at")[:30],
     }
     return {
         "html": mark_safe(render_to_string("web/customers/_sections.html", context, request=request)),
