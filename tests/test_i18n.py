@@ -202,6 +202,36 @@ def assert_english(html: str, present: list[str], absent: list[str]) -> None:
         assert text in html, f"{text!r} missing from the English page"
     for text in absent:
         assert text not in html, f"{text!r} still on the English page"
+    marks = sorted(set(FULL_WIDTH.findall(html)))
+    assert not marks, f"full-width punctuation {marks} on the English page"
+
+
+FULL_WIDTH = re.compile("[：，。；、（）]")
+TEMPLATES = Path(__file__).resolve().parents[1] / "src" / "huikuan"
+TEMPLATE_TAGS = re.compile(
+    r"\{%\s*blocktranslate.*?\{%\s*endblocktranslate\s*%\}|\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}", re.S
+)
+
+
+def test_templates_put_punctuation_between_words_through_punct() -> None:
+    """Full-width marks outside translated strings would stay Chinese in English: templates write them
+    as {% punct "：" %} (huikuan.web.templatetags.huikuan.punct)."""
+    found = []
+    for path in sorted(TEMPLATES.glob("**/templates/**/*.html")):
+        literal = TEMPLATE_TAGS.sub("", path.read_text(encoding="utf-8"))
+        found += [f"{path.relative_to(TEMPLATES)}: {m}" for m in FULL_WIDTH.findall(literal)]
+    assert found == []
+
+
+def test_punct_gives_each_mark_its_english_form() -> None:
+    from django.template import Context, Template
+    from django.utils import translation
+
+    text = Template('{% load huikuan %}A{% punct "：" %}B{% punct "（" %}C{% punct "）" %}{% punct "，" %}D')
+    with translation.override("en"):
+        assert text.render(Context()) == "A: B (C), D"
+    with translation.override("zh-hans"):
+        assert text.render(Context()) == "A：B（C），D"
 
 
 MENU_ZH = ["今日工作台", "报表", "退出", "主菜单", "跳到正文"]

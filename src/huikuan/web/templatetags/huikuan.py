@@ -42,3 +42,15 @@ def money(value: Any) -> str:
     if value is None or value == "":
         return "—"
     return f"{Decimal(value):,.2f}"
+
+
+# Full-width punctuation between translated words reads as Chinese in the English interface.
+PUNCTUATION_EN = {"：": ": ", "，": ", ", "。": ". ", "；": "; ", "、": ", ", "（": " (", "）": ")"}
+
+
+@register.simple_tag
+def punct(mark: str) -> str:
+    """``{% punct "：" %}``: the mark as it is in Chinese, its ASCII form (with a space after) in English."""
+    if mark not in PUNCTUATION_EN:
+        raise template.TemplateSyntaxError(f"punct: no English form for {mark!r}")
+    return PUNCTUATION_EN[mark] if _lang() == "en" else mark
