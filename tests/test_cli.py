@@ -155,3 +155,12 @@ def test_daily_ends_quickly_with_its_output_whole_and_its_results_committed(tmp_
     assert (status, opened) == ("finished", document["totals"]["receivables_open"])
     wal = db.with_name(db.name + "-wal")
     assert not wal.exists() or wal.stat().st_size == 0  # the last connection checkpointed on close
+
+
+def test_a_database_that_needs_init_gets_a_message_not_a_traceback(tmp_path: Path) -> None:
+    """A command run against a database without the current tables says to run `huikuan init`."""
+    result = run(tmp_path, "daily", "--as-of", "2026-11-27", check=False)
+    assert result.returncode == 1
+    assert "huikuan init" in result.stderr and "Traceback" not in result.stderr
+    run(tmp_path, "init", "--quiet")
+    assert run(tmp_path, "daily", "--as-of", "2026-11-27", "--quiet", check=False).returncode == 0

@@ -301,6 +301,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     setup_django()
+    from django.db import DatabaseError
+
     from huikuan.ledger.services import LedgerError
 
     try:
@@ -310,7 +312,28 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
+    except DatabaseError:
+        # A database from before an upgrade (or never set up) fails with "no such column/table".
+        if args.command != "init" and _migrations_pending():
+            print(
+                f"huikuan {args.command}: 数据库结构不是当前版本，请先运行 huikuan init（会保留数据并升级结构）。"
+                " / The database is not up to date: run `huikuan init` first (it keeps the data).",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_INPUT
+        raise
     return int(result or 0)
+
+
+def _migrations_pending() -> bool:
+    from django.db import DatabaseError, connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        executor = MigrationExecutor(connection)
+        return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+    except DatabaseError:
+        return True
 
 
 def entry() -> None:
