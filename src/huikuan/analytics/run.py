@@ -136,9 +136,8 @@ def run_daily(
             portfolio, as_of, settings, step=lambda _n: ui.advance(), predictions=predictions
         )
         lap("evaluate")
-        # The KPIs are computed on a second thread while the rows are written (the writer waits on
-        # the database, Polars works outside Python's lock): large 10.6–11.3 → 9.9–10.7 s.
-        # HUIKUAN_SUMMARY_THREAD=0 computes them first instead.
+        # The KPIs are computed on a second thread while the rows are written (the writer works in
+        # the database driver, Polars outside Python's lock); HUIKUAN_SUMMARY_THREAD=0 computes them first.
         with ThreadPoolExecutor(max_workers=1) as pool:
             if os.environ.get("HUIKUAN_SUMMARY_THREAD", "1") == "1":
                 pending = pool.submit(_timed, summarise, portfolio, evaluation, as_of, settings)
@@ -201,16 +200,22 @@ def promise_changes(evaluation: Evaluation, as_of: date) -> list[tuple[str, str,
 
 
 def _in_background(fn: Callable[..., Any], *args: Any) -> Future[Any]:
-    """Run ``fn`` on a thread of its own with its own database connection, closed when done."""
+    """Run ``fn`` on a thread of its own with its own database connection.
+
+    The connection is closed before the result is handed over: the write that follows may open the
+    database file through another SQLite library, which no open connection may overlap (write.stage).
+    """
     future: Future[Any] = Future()
 
     def work() -> None:
         try:
-            future.set_result(fn(*args))
+            result = fn(*args)
         except BaseException as exc:
-            future.set_exception(exc)
-        finally:
             connection.close()  # this thread's connection
+            future.set_exception(exc)
+        else:
+            connection.close()
+            future.set_result(result)
 
     threading.Thread(target=work, name=f"huikuan-{fn.__name__}", daemon=True).start()
     return future
