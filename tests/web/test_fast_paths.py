@@ -261,3 +261,42 @@ def test_the_customer_pages_queries_do_not_grow_with_its_lists(world: World, ran
     many, html = queries()
     assert "第6次" in html and "催款函6" in html and "理由6" in html and contact.name in html
     assert many == few
+
+
+def test_todays_queries_do_not_grow_with_its_rows(world: World) -> None:
+    """A worklist page reads its rows' receivables, contracts, customers and contacts in bulk: three
+    more customers on the list — one changed after the run, so evaluated now — add no query."""
+    from django.core.cache import caches
+
+    from factories import make_customer
+
+    client = client_for(world.sales_a)
+
+    def queries() -> tuple[int, str]:
+        caches["fragments"].clear()
+        with CaptureQueriesContext(connection) as seen:
+            page = client.get(reverse("home"))
+        assert page.status_code == 200
+        return len(seen), page.content.decode()
+
+    def contact_for(customer: Customer) -> None:
+        Contact.objects.create(
+            customer=customer, name=f"{customer.name}付款人", is_payer=True, phone="13900000002"
+        )
+
+    contact_for(world.cust_a)
+    extra = [make_customer(f"客户{i}有限公司", world.sales_a, number=f"HT-X-{i}") for i in range(2)]
+    run_daily(TODAY)
+    receivable = Receivable.objects.filter(contract__customer=world.cust_a).first()
+    log_activity(world.sales_a, receivable, ActivityInput(channel="call", outcome="no_answer", notes="未接"))
+    few, _html = queries()
+    extra += [make_customer(f"客户{i}有限公司", world.sales_a, number=f"HT-X-{i}") for i in range(2, 5)]
+    for customer in extra:
+        contact_for(customer)
+    run_daily(TODAY)
+    log_activity(
+        world.sales_a, receivable, ActivityInput(channel="call", outcome="no_answer", notes="又未接")
+    )
+    many, html = queries()
+    assert all(c.name in html for c in extra) and "客户4有限公司付款人" in html
+    assert many == few
