@@ -106,3 +106,21 @@ def _next(day: str) -> str:
     from datetime import timedelta
 
     return (date.fromisoformat(day) + timedelta(days=7)).isoformat()
+
+
+@pytest.mark.parametrize("seed", [3, 8])
+def test_the_owners_forecasts_add_up_to_the_whole(db: None, seed: int) -> None:
+    """Each salesperson's 13 weeks (what their and their manager's dashboards add up) sum to the
+    company's forecast, week by week and source by source."""
+    from analytics.portfolio import build_portfolio
+
+    build_portfolio(seed, AS_OF, customers=25)
+    summary = run_daily(AS_OF).summary
+    by_owner = summary["forecast_by_owner"]
+    assert len(by_owner) >= 2
+    nonzero = 0
+    for i, week in enumerate(summary["forecast"]):
+        for key in ("total_c", "due", "overdue", "promises", "bills"):
+            assert sum(Decimal(weeks[i][key]) for weeks in by_owner.values()) == Decimal(week[key]), (i, key)
+            nonzero += Decimal(week[key]) != 0
+    assert nonzero > 5

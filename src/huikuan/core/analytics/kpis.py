@@ -199,16 +199,37 @@ def forecast(results: pl.DataFrame, outcomes: pl.DataFrame, links: pl.DataFrame,
     """13-week cash forecast: pending promises (and plan instalments), open receivables at the
     prediction model's pay date when there is one, else by due date or expected pay date, weighted
     by 1 − risk, and bills maturing."""
+    return forecast_weeks(forecast_cash(results, outcomes, links, promises, ledger, as_of), as_of, weeks)
+
+
+def forecast_by_owner(
+    cash: pl.DataFrame, as_of: date, weeks: int = 13
+) -> dict[int | None, list[dict[str, object]]]:
+    """The weeks of `forecast_cash` per owner; the owners' weeks add up to the whole forecast."""
+    return {
+        owner: forecast_weeks(part, as_of, weeks)
+        for (owner,), part in cash.partition_by("owner_id", as_dict=True, maintain_order=True).items()
+    }
+
+
+def forecast_cash(results: pl.DataFrame, outcomes: pl.DataFrame, links: pl.DataFrame, promises: pl.DataFrame,
+                  ledger: Ledger, as_of: date) -> pl.DataFrame:  # fmt: skip
+    """Every expected payment as (owner_id, on, b — base cents, source); see `forecast`. A promise
+    counts for the owner of the first receivable it names, a bill for its receivable's owner."""
     pending = outcomes.filter((pl.col("status") == "pending") & (pl.col("deadline") >= as_of))
     promised = (
         pending.join(promises.select(pl.col("id").alias("promise_id"), "amount_c"), on="promise_id")
         .join(
-            links.join(results.select(pl.col("id").alias("receivable_id"), "rate_micro"), on="receivable_id")
+            links.join(
+                results.select(pl.col("id").alias("receivable_id"), "rate_micro", "owner_id"),
+                on="receivable_id",
+            )
             .group_by("promise_id")
-            .agg(pl.col("rate_micro").first()),
+            .agg(pl.col("rate_micro").first(), pl.col("owner_id").first()),
             on="promise_id",
         )
         .select(
+            "owner_id",
             pl.max_horizontal(pl.col("promised_on"), pl.lit(as_of)).alias("on"),
             base(pl.col("amount_c") - pl.col("paid_c")).alias("b"),
             pl.lit("promises").alias("source"),
@@ -226,6 +247,7 @@ def forecast(results: pl.DataFrame, outcomes: pl.DataFrame, links: pl.DataFrame,
         results.join(covered, left_on="id", right_on="receivable_id", how="anti")
         .filter(pl.col("open_base_c").is_not_null())
         .select(
+            "owner_id",
             on.alias("on"),
             (pl.col("open_base_c") * (1.0 - pl.col("risk"))).round(0).cast(pl.Int64).alias("b"),
             pl.when(pl.col("days_overdue") <= 0)
@@ -236,15 +258,23 @@ def forecast(results: pl.DataFrame, outcomes: pl.DataFrame, links: pl.DataFrame,
     )
     bills = (
         ledger.allocations.filter((pl.col("paid_on") <= as_of) & (pl.col("eff_on") > as_of))
-        .join(ledger.receivables.select("id", "rate_micro"), left_on="receivable_id", right_on="id")
+        .join(
+            ledger.receivables.select("id", "rate_micro", "owner_id"), left_on="receivable_id", right_on="id"
+        )
         .select(
-            pl.col("eff_on").alias("on"), base(pl.col("amount_c")).alias("b"), pl.lit("bills").alias("source")
+            "owner_id",
+            pl.col("eff_on").alias("on"),
+            base(pl.col("amount_c")).alias("b"),
+            pl.lit("bills").alias("source"),
         )
     )
-    cash = pl.concat([promised, expected, bills], how="vertical_relaxed").with_columns(
-        ((pl.col("on") - pl.lit(as_of)).dt.total_days() // 7).alias("week")
-    )
-    sums = cash.filter(pl.col("week") < weeks).group_by("week", "source").agg(pl.col("b").sum())
+    return pl.concat([promised, expected, bills], how="vertical_relaxed")
+
+
+def forecast_weeks(cash: pl.DataFrame, as_of: date, weeks: int = 13) -> list[dict[str, object]]:
+    """Sum `forecast_cash` rows into weeks starting at as_of, per source."""
+    dated = cash.with_columns(((pl.col("on") - pl.lit(as_of)).dt.total_days() // 7).alias("week"))
+    sums = dated.filter(pl.col("week") < weeks).group_by("week", "source").agg(pl.col("b").sum())
     table = {(w, s): int(b) for w, s, b in sums.iter_rows()}
     out = []
     for w in range(weeks):

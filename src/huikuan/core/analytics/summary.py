@@ -54,6 +54,7 @@ def summarise(p: Portfolio, ev: Evaluation, as_of: date, settings: RunSettings) 
     collected = kpis.collected(ledger, month, as_of).group_by("owner_id").agg(pl.col("b").sum())
     by_owner = _by_owner(p, r, rates, as_of, names, dict(collected.iter_rows()))
     team_total = {"rate": round(int(rates["collected_c"].sum() or 0) / due_total, 6) if due_total else None}
+    cash = kpis.forecast_cash(r, ev.facts.outcomes, p.promise_links, p.promises, ledger, as_of)
     kpi = {
         "dso": dso,
         "cei": kpis.cei(ledger, r, as_of),
@@ -76,10 +77,12 @@ def summarise(p: Portfolio, ev: Evaluation, as_of: date, settings: RunSettings) 
         "kpis": kpi,
         "statutory_aging": statutory_summary(r, as_of, settings),
         "commission": commission_summary(p, ledger, names, month, as_of),
-        "forecast": [
-            _week(week)
-            for week in kpis.forecast(r, ev.facts.outcomes, p.promise_links, p.promises, ledger, as_of)
-        ],
+        "forecast": [_week(week) for week in kpis.forecast_weeks(cash, as_of)],
+        # Per owner id ("None": no owner), so a team's or a salesperson's dashboard adds theirs up.
+        "forecast_by_owner": {
+            str(owner): [_week(week) for week in weeks]
+            for owner, weeks in kpis.forecast_by_owner(cash, as_of).items()
+        },
     }
 
 

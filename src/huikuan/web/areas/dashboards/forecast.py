@@ -1,9 +1,10 @@
 """The 13-week cash forecast of the receivables a user may see.
 
-The run's summary holds the forecast of the whole portfolio; for a salesperson or a manager the same
-function (`kpis.forecast`) runs over the run's status rows of their salespeople and their
-customers' pending promises. The run does not keep each overdue receivable's expected payment day,
-so overdue amounts without a promise are left out of the weeks and reported as one figure.
+The run's summary holds the forecast of the whole portfolio and of each owner; a salesperson's or a
+manager's dashboard adds up the weeks of their salespeople. For a run from before the per-owner
+figures existed, the same function (`kpis.forecast`) runs over the run's status rows of their
+salespeople and their customers' pending promises; that run does not keep each overdue receivable's
+expected payment day, so overdue amounts without a promise are left out and reported as one figure.
 """
 
 from __future__ import annotations
@@ -36,24 +37,47 @@ def whole(run: DailyRun) -> list[dict[str, Any]]:
     ]
 
 
-def scoped(run: DailyRun, scope: Scope) -> tuple[list[dict[str, Any]], Decimal]:
-    """(weeks, overdue amount left out) for the salespeople in ``scope``."""
+def scoped(run: DailyRun, scope: Scope) -> tuple[list[dict[str, Any]], Decimal | None]:
+    """(weeks, overdue amount left out — None when nothing is) for the salespeople in ``scope``."""
+    by_owner = run.summary.get("forecast_by_owner")
+    if by_owner is not None:
+        return _added(run, [by_owner.get(str(owner), []) for owner in scope.owner_ids]), None
+    return _recomputed(run, scope)
+
+
+def _added(run: DailyRun, owners: list[list[dict[str, str]]]) -> list[dict[str, Any]]:
+    weeks = [
+        {
+            "week_start": run.as_of + timedelta(days=7 * w),
+            **dict.fromkeys(("total_c", *SOURCES), Decimal("0.00")),
+        }
+        for w in range(len(run.summary.get("forecast", [])))
+    ]
+    for owner_weeks in owners:
+        for week, figures in zip(weeks, owner_weeks, strict=False):
+            for key in ("total_c", *SOURCES):
+                week[key] += Decimal(figures.get(key) or "0")
+    return weeks
+
+
+def _recomputed(run: DailyRun, scope: Scope) -> tuple[list[dict[str, Any]], Decimal]:
     as_of = run.as_of
     base = BaseMoney(as_of)
     rows = list(
         scoped_statuses(run, scope).values_list(
-            "receivable_id", "currency", "open", "days_overdue", "risk", "receivable__due_on"
+            "receivable_id", "owner_id", "currency", "open", "days_overdue", "risk", "receivable__due_on"
         )
     )
     rates = pl.DataFrame(
-        [(c, _micro(base.rate(c))) for c in {r[1] for r in rows}],
+        [(c, _micro(base.rate(c))) for c in {r[2] for r in rows}],
         schema={"currency": pl.String, "rate_micro": pl.Int64},
         orient="row",
     )
     frame = pl.DataFrame(
-        [(rid, currency, to_cents_int(amount), days, risk, due_on) for rid, currency, amount, days, risk, due_on in rows],
-        schema={"id": pl.Int64, "currency": pl.String, "open_c": pl.Int64, "days_overdue": pl.Int64,
-                "risk": pl.Float64, "due_on": pl.Date},
+        [(rid, owner, currency, to_cents_int(amount), days, risk, due_on)
+         for rid, owner, currency, amount, days, risk, due_on in rows],
+        schema={"id": pl.Int64, "owner_id": pl.Int64, "currency": pl.String, "open_c": pl.Int64,
+                "days_overdue": pl.Int64, "risk": pl.Float64, "due_on": pl.Date},
         orient="row",
     )  # fmt: skip
     results = (
@@ -78,7 +102,9 @@ def scoped(run: DailyRun, scope: Scope) -> tuple[list[dict[str, Any]], Decimal]:
             "eff_on": pl.Date,
         }
     )
-    ledger = kpis.Ledger(pl.DataFrame(schema={"id": pl.Int64, "rate_micro": pl.Int64}), empty, empty)
+    ledger = kpis.Ledger(
+        pl.DataFrame(schema={"id": pl.Int64, "rate_micro": pl.Int64, "owner_id": pl.Int64}), empty, empty
+    )
     weeks = kpis.forecast(results, outcomes, links, promises, ledger, as_of)
     covered = set(links["receivable_id"].to_list())
     left_out = int(
