@@ -408,20 +408,33 @@ def main(argv: list[str] | None = None) -> None:
     if args.clients < 1 or args.seconds <= 0:
         parser.error("--clients and --seconds must be positive")
 
-    out_dir = Path(os.environ.get("HUIKUAN_HOME", Path.cwd())) / "var" / "bench"
     url = os.environ.get("HUIKUAN_DATABASE_URL", "")
     database_url = url if url.startswith("postgres") else None
-    home = args.home.resolve() if args.home else Path(tempfile.mkdtemp(prefix="huikuan-web-bench-"))
-    try:
+    with bench_home("huikuan-web-bench-", keep=args.keep, reuse=args.home) as home:
         report = bench(args.scale, args.clients, args.seconds, home, database_url)
+    write_report("web", report)
+
+
+@contextmanager
+def bench_home(prefix: str, keep: bool, reuse: Path | None = None) -> Iterator[Path]:
+    """A HUIKUAN_HOME for one benchmark: ``reuse`` as it is, else a new temporary one, removed
+    afterwards unless ``keep``."""
+    home = reuse.resolve() if reuse else Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield home
     finally:
-        if args.keep or args.home:
+        if keep or reuse:
             print(f"kept HUIKUAN_HOME={home}", file=sys.stderr)
         else:
             shutil.rmtree(home, ignore_errors=True)
+
+
+def write_report(name: str, report: dict[str, Any]) -> None:
+    """Print the report and write it to var/bench/<name>.json (of $HUIKUAN_HOME, else the current folder)."""
     text = json.dumps(report, ensure_ascii=False, indent=2)
+    out_dir = Path(os.environ.get("HUIKUAN_HOME", Path.cwd())) / "var" / "bench"
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "web.json").write_text(text + "\n", encoding="utf-8")
+    (out_dir / f"{name}.json").write_text(text + "\n", encoding="utf-8")
     print(text)
 
 

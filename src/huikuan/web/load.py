@@ -31,9 +31,7 @@ import os
 import random
 import re
 import secrets
-import shutil
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -50,8 +48,10 @@ from huikuan.web.bench import (
     _env,
     _percentile,
     _run,
+    bench_home,
     prepare,
     serving,
+    write_report,
 )
 
 WORKERS = 2
@@ -394,19 +394,9 @@ def main(argv: list[str] | None = None) -> None:
     url = os.environ.get("HUIKUAN_DATABASE_URL", "")
     if not url.startswith("postgres"):
         _reexec_under_postgres(argv)
-    out_dir = Path(os.environ.get("HUIKUAN_HOME", Path.cwd())) / "var" / "bench"
-    home = Path(tempfile.mkdtemp(prefix="huikuan-load-"))
-    try:
+    with bench_home("huikuan-load-", keep=args.keep) as home:
         report = load(args, home, url)
-    finally:
-        if args.keep:
-            print(f"kept HUIKUAN_HOME={home}", file=sys.stderr)
-        else:
-            shutil.rmtree(home, ignore_errors=True)
-    text = json.dumps(report, ensure_ascii=False, indent=2)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "load.json").write_text(text + "\n", encoding="utf-8")
-    print(text)
+    write_report("load", report)
     if report["errors"]:
         sys.exit(1)
 
