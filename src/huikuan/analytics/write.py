@@ -21,7 +21,7 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from huikuan.analytics.models import STATUS_MODELS, DailyRun
-from huikuan.analytics.sql import SQLITE_FILE_LOCK, database_uri
+from huikuan.analytics.sql import SQLITE_FILE_LOCK, engine
 from huikuan.core.analytics import explain
 from huikuan.core.tables import DecisionTables
 
@@ -152,7 +152,7 @@ def stage(rows: pl.DataFrame, slot: int, progress: Callable[[int], None] | None 
                 if progress:
                     progress(chunk.height)
         return
-    if database_uri() is not None and not connection.in_atomic_block:
+    if engine() == "connectorx":  # a database file this process can open outside Django (sql.engine)
         path = str(connection.settings_dict["NAME"])
         timeout = float(connection.settings_dict.get("OPTIONS", {}).get("timeout", 30))
         with SQLITE_FILE_LOCK:
