@@ -139,6 +139,43 @@ def test_a_commands_start_up_leaves_the_web_and_api_layers_unloaded(tmp_path: Pa
     assert out.stdout.strip() == "[]"
 
 
+STALE_BYTECODE = """
+import importlib.util, os, struct, sys, sysconfig
+import django
+django.setup()
+import huikuan.analytics.run, huikuan.analytics.write, huikuan.analytics.jsonout, huikuan.cli
+import polars, pyarrow.compute, connectorx, adbc_driver_sqlite.dbapi
+roots = (sysconfig.get_paths()["purelib"], os.path.dirname(huikuan.cli.__file__))
+stale = []
+for name, module in list(sys.modules.items()):
+    source = getattr(module, "__file__", None) or ""
+    if not source.endswith(".py") or not source.startswith(roots):
+        continue
+    try:
+        with open(importlib.util.cache_from_source(source), "rb") as f:
+            header = f.read(16)
+    except OSError:
+        header = b""
+    st = os.stat(source)
+    fresh = header[8:16] == struct.pack("<II", int(st.st_mtime) & 0xFFFFFFFF, st.st_size & 0xFFFFFFFF)
+    if not fresh:
+        stale.append(name)
+print(len(stale), sorted(stale)[:20])
+"""
+
+
+def test_the_install_leaves_compiled_bytecode_for_what_a_command_imports(tmp_path: Path) -> None:
+    """`make install` compiles the environment and the source: a command started by a user who cannot
+    write there, or with PYTHONDONTWRITEBYTECODE set, must not compile the modules it imports at
+    every start (about 0.6 s of `huikuan daily`). After editing a source file, `make install` again."""
+    env = {**os.environ, "HUIKUAN_HOME": str(tmp_path), "DJANGO_SETTINGS_MODULE": "huikuan.settings"}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env.pop("HUIKUAN_DATABASE_URL", None)
+    out = subprocess.run([sys.executable, "-c", STALE_BYTECODE], capture_output=True, text=True, env=env, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("0 "), f"modules without up-to-date bytecode: {out.stdout}"
+
+
 def test_daily_ends_quickly_with_its_output_whole_and_its_results_committed(tmp_path: Path) -> None:
     """`huikuan daily` skips the interpreter's teardown after success (`cli.entry`): everything it
     prints and writes must still be complete, and the database closed cleanly."""
