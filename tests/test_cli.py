@@ -171,7 +171,9 @@ def test_the_install_leaves_compiled_bytecode_for_what_a_command_imports(tmp_pat
     env = {**os.environ, "HUIKUAN_HOME": str(tmp_path), "DJANGO_SETTINGS_MODULE": "huikuan.settings"}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env.pop("HUIKUAN_DATABASE_URL", None)
-    out = subprocess.run([sys.executable, "-c", STALE_BYTECODE], capture_output=True, text=True, env=env, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", STALE_BYTECODE], capture_output=True, text=True, env=env, timeout=60
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("0 "), f"modules without up-to-date bytecode: {out.stdout}"
 

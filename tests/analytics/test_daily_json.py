@@ -115,3 +115,19 @@ def test_stored_status_rows_explain_the_same_reasons_as_the_document(document: d
                 first["params"]["gap"] == item["readiness_gaps"][0]
                 or first["params"]["gap"] in item["readiness_gaps"]
             )
+
+
+def test_the_run_returned_holds_what_was_stored(db: None) -> None:
+    """`run_daily` hands back the published run without reading it again: its fields must be
+    those in the database (the screen and the JSON file are made from it)."""
+    from huikuan.analytics.run import run_daily
+
+    build_portfolio(11, AS_OF, customers=12)
+    outcome = run_daily(AS_OF)
+    stored = DailyRun.objects.get(pk=outcome.run.pk)
+    assert stored.status == DailyRun.Status.FINISHED == outcome.run.status
+    assert stored.finished_at == outcome.run.finished_at and stored.finished_at is not None
+    for name in ("as_of", "receivables_open", "calendar_note", "warnings", "counts", "timings", "summary"):
+        assert json.loads(json.dumps(getattr(outcome.run, name), default=str)) == json.loads(
+            json.dumps(getattr(stored, name), default=str)
+        ), name

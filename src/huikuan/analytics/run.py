@@ -182,7 +182,6 @@ def run_daily(
             status=DailyRun.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000]
         )
         raise
-    run.refresh_from_db()
     return RunOutcome(run, portfolio, evaluation, settings, summary, timings, counted)
 
 

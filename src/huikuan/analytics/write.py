@@ -33,6 +33,14 @@ COLUMNS = [
 ]  # fmt: skip
 
 
+# The result columns the status rows are made of (besides those `explain.compact` adds).
+SOURCES = [
+    "id", "customer_id", "owner_id", "currency", "open_c", "days_overdue", "bucket", "nature", "risk", "priority",
+    "rank", "rank_mask", "gap_key", "pause_until", "pause_reason", "limitation_expires_on", "strategy",
+    "action_kind", "action_on", "contact_role", "contact_id", "timing_code",
+]  # fmt: skip
+
+
 def cents_text(column: str) -> pl.Expr:
     """Integer cents as exact decimal text ('1234.50')."""
     c = pl.col(column)
@@ -43,7 +51,7 @@ def status_rows(
     results: pl.DataFrame, run_id: int, tables: DecisionTables
 ) -> tuple[pl.DataFrame, dict[str, dict[str, Any]]]:
     """The results as the status table's columns, in order, and the dictionaries of their keys."""
-    frame, codes = explain.compact(results, tables)
+    frame, codes = explain.compact(results, tables, keep=SOURCES)
     iso = lambda name: pl.col(name).cast(pl.String)  # noqa: E731
     rows = frame.select(
         pl.lit(run_id).alias("run_id"),
@@ -211,7 +219,9 @@ def publish(
     promise_changes: Sequence[tuple[str, str, date, int]],
     audit: Callable[[], None],
 ) -> None:
-    """One transaction: the run becomes the finished one readers see, promises get their outcome."""
+    """One transaction: the run becomes the finished one readers see, promises get their outcome.
+
+    ``run`` then holds the values written (no second read of its large summary)."""
     from huikuan.collection.models import Promise
 
     table = connection.ops.quote_name(Promise._meta.db_table)
@@ -226,3 +236,6 @@ def publish(
             with connection.cursor() as cursor:
                 cursor.executemany(sql, [(s, amount, on, now, pid) for s, amount, on, pid in promise_changes])
         audit()
+    run.status, run.finished_at = DailyRun.Status.FINISHED, now
+    for name, value in fields.items():
+        setattr(run, name, value)

@@ -6,6 +6,7 @@ text needs (dates ISO, rates as fractions).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
@@ -57,18 +58,39 @@ def _params(t: DecisionTables) -> dict[str, pl.Expr]:
     }
 
 
+# The columns compact reads besides the keys and the decisive reasons' parameters.
+INPUTS = (
+    "gap_key",
+    "gaps",
+    "gap_blocks",
+    "rank_mask",
+    "rank_reasons",
+    "reason_codes",
+    "strategy",
+    "timing_params",
+)
+
+
 def _list_text(codes: list[str]) -> str:
     return "[" + ",".join(f'"{c}"' for c in codes) + "]"
 
 
-def compact(f: pl.DataFrame, t: DecisionTables) -> tuple[pl.DataFrame, dict[str, dict[str, Any]]]:
+def compact(
+    f: pl.DataFrame, t: DecisionTables, keep: Sequence[str] | None = None
+) -> tuple[pl.DataFrame, dict[str, dict[str, Any]]]:
     """The lists of each row as small keys, plus the dictionaries that decode them.
 
     Adds ``reason_key`` (the strategy's reason codes) and ``detail`` (JSON text: ``p``, the
     parameters of the decisive reason; ``t``, those of the timing engine's deciding reason; empty
     when neither has any). ``gap_key`` and ``rank_mask`` are already keys. Storing keys instead of
-    the lists keeps a status row short: the write-back is the run's largest cost.
+    the lists keeps a status row short: the write-back is the run's largest cost. With ``keep``, the
+    frame returned has only those columns and the two keys (the rest are not copied).
     """
+    keys = ["row", "reason_flags", "first_block"]
+    params = _params(t)
+    if keep is not None:
+        used = {n for expr in params.values() for n in expr.meta.root_names()}
+        f = f.select(*dict.fromkeys([*keep, *keys, *sorted(used), *INPUTS]))
     gaps = f.select("gap_key", "gaps", "gap_blocks").unique("gap_key")
     gap_codes = {
         str(k): [[c, "block" if b else "warn"] for c, b in zip(g, bl, strict=True)]
@@ -76,14 +98,12 @@ def compact(f: pl.DataFrame, t: DecisionTables) -> tuple[pl.DataFrame, dict[str,
     }
     ranks = f.select("rank_mask", "rank_reasons").unique("rank_mask")
     rank_codes = {str(k): list(codes) for k, codes in ranks.iter_rows()}
-    keys = ["row", "reason_flags", "first_block"]
     distinct = f.select(*keys, "reason_codes").unique(keys, maintain_order=True).with_row_index("reason_key")
     reason_codes = {str(k): list(codes) for k, *_rest, codes in distinct.iter_rows()}
     lookup = distinct.select(
         pl.col("reason_key").cast(pl.Int64), *keys, pl.col("reason_codes").list.first().alias("_first")
     )
     f = f.join(lookup, on=keys, how="left", nulls_equal=True)
-    params = _params(t)
     parts = []
     for (code,), group in f.partition_by("_first", as_dict=True).items():
         parts.append(group.with_columns(params.get(str(code), pl.lit("{}")).alias("_params")))
@@ -94,4 +114,6 @@ def compact(f: pl.DataFrame, t: DecisionTables) -> tuple[pl.DataFrame, dict[str,
     body = pl.concat_str([p_part, t_part], separator=",", ignore_nulls=True)
     detail = pl.when(body == "").then(pl.lit("")).otherwise(pl.lit("{") + body + pl.lit("}"))
     f = f.with_columns(detail.alias("detail")).drop("_first", "_params")
+    if keep is not None:
+        f = f.select(*dict.fromkeys([*keep, "reason_key", "detail"]))
     return f, {"gaps": gap_codes, "rank_reasons": rank_codes, "reasons": reason_codes}
