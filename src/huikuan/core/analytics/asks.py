@@ -157,29 +157,45 @@ def contacts(f: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def dates(f: pl.DataFrame, planner: Planner) -> pl.DataFrame:
-    """Join the timing plan of each distinct key; the action date is the pause end for ``wait``."""
-    year = planner.as_of.year
-    budget = (
+WINDOW_KEY = KEY[:-1]  # the situation without the contact's weekdays
+
+
+def _budget_key(year: int) -> pl.Expr:
+    """`budget_key` as an expression."""
+    return (
         pl.when(~pl.col("needs_budget").fill_null(False))
         .then(pl.lit(year))
         .when(pl.col("budget_year") >= year)
         .then(pl.col("budget_year"))
         .otherwise(None)
+        .alias("budget_key")
     )
+
+
+def window_plans(f: pl.DataFrame, planner: Planner) -> pl.DataFrame:
+    """The timing plan of each distinct situation in ``f`` without the contact (`WINDOW_KEY`).
+
+    Needs only the columns the rules' ``inputs`` step has made, so the run plans on a second thread
+    while the later rules run (Polars works outside Python's lock)."""
+    year = planner.as_of.year
+    keys = f.select([_budget_key(year) if c == "budget_key" else pl.col(c) for c in WINDOW_KEY]).unique()
+    rows = [(*k, *plan_row(planner.plan((*k, "")))) for k in keys.iter_rows()]
+    return pl.DataFrame(rows, schema={**dict(keys.schema), **PLAN_SCHEMA}, orient="row")
+
+
+def dates(f: pl.DataFrame, planner: Planner, plans: pl.DataFrame) -> pl.DataFrame:
+    """Join the timing plan of each distinct key; the action date is the pause end for ``wait``.
+
+    ``plans``: `window_plans` of these rows' situations (made earlier, see `evaluate`)."""
     texts = f["contact_av"].drop_nulls().unique().to_list()
     days = pl.DataFrame(
         {"contact_av": texts, "_days": [planner.weekdays(x) for x in texts]},
         schema={"contact_av": pl.String, "_days": pl.String},
     )
-    f = f.with_columns(budget.alias("budget_key")).join(days, on="contact_av", how="left")
+    f = f.with_columns(_budget_key(planner.as_of.year)).join(days, on="contact_av", how="left")
     f = f.with_columns(pl.col("_days").fill_null("").alias("_days"))
     # 1. The window without the contact: one plan per customer situation.
-    window_key = KEY[:-1]
-    keys = f.select(window_key).unique()
-    rows = [(*k, *plan_row(planner.plan((*k, "")))) for k in keys.iter_rows()]
-    plans = pl.DataFrame(rows, schema={**dict(keys.schema), **PLAN_SCHEMA}, orient="row")
-    f = f.join(plans, on=window_key, how="left", nulls_equal=True)
+    f = f.join(plans, on=WINDOW_KEY, how="left", nulls_equal=True)
     # 2. The contact's weekdays can only move the ask later; the window holds while it stays open.
     moves = f.filter(pl.col("_days") != "").select("ask_on", "_days").unique()
     moved = pl.DataFrame(

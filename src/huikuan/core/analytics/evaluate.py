@@ -8,6 +8,7 @@ rules run once per distinct input (timing, discount, sanctions) or per customer 
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -93,18 +94,22 @@ def evaluate(
     facts = build_facts(p, as_of, settings, tables, predictions)
     tick("facts")
     f = rules.inputs(facts.open, as_of, settings.we_are_sme, tables)
-    f = rules.readiness(f, as_of, tables)
-    f = rules.nature(f, as_of, tables)
-    f = rules.risk_inputs(f, tables)
-    f = rules.limitation(f, facts.events, as_of, LimitationPolicy())
-    f = rules.evidence(f, tables)
-    tick("rules")
-    f = strategy.select(f, as_of, r, tables)
-    f = asks.contacts(f)
     planner = asks.Planner(
         as_of, calendar, TimingPolicy(approval_lead_workdays=settings.approval_lead_workdays)
     )
-    f = asks.dates(f, planner)
+    # The timing engine (Python) plans each customer situation on a second thread while the rules
+    # run in Polars; only it uses the calendar until the plans are in.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="huikuan-plans") as pool:
+        plans = pool.submit(asks.window_plans, f, planner)
+        f = rules.readiness(f, as_of, tables)
+        f = rules.nature(f, as_of, tables)
+        f = rules.risk_inputs(f, tables)
+        f = rules.limitation(f, facts.events, as_of, LimitationPolicy())
+        f = rules.evidence(f, tables)
+        tick("rules")
+        f = strategy.select(f, as_of, r, tables)
+        f = asks.contacts(f)
+        f = asks.dates(f, planner, plans.result())
     tick("actions")
     f = rank(f, as_of, tables)
     warnings += list(facts.warnings)
