@@ -78,6 +78,7 @@ def serve(host: str, port: int, workers: int | None = None) -> None:
     from gunicorn.app.base import BaseApplication
 
     from huikuan.cli import CommandError
+    from huikuan.web.collector import Settler, before_fork
     from huikuan.wsgi import application
 
     if pending_migrations():
@@ -96,6 +97,7 @@ def serve(host: str, port: int, workers: int | None = None) -> None:
         "loglevel": "warning",
         # X-Forwarded-Proto (HTTPS) is believed only from these; the login rate limit uses the same list.
         "forwarded_allow_ips": ",".join(["127.0.0.1", *settings.TRUSTED_PROXIES]),
+        "post_request": Settler().post_request,
     }
 
     class Server(BaseApplication):  # type: ignore[misc]
@@ -107,6 +109,7 @@ def serve(host: str, port: int, workers: int | None = None) -> None:
             return application
 
     print(f"huikuan 正在服务 / serving on http://{host}:{port}/  (Ctrl+C 停止 / to stop)", flush=True)
+    before_fork()
     Server().run()
 
 

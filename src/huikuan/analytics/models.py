@@ -84,6 +84,11 @@ _FINISHED: dict[tuple[int, Any], DailyRun] = {}
 _FINISHED_KEPT = 4
 
 
+def cached_runs() -> tuple[tuple[int, Any], ...]:
+    """The finished runs this process holds parsed (their keys, oldest first)."""
+    return tuple(_FINISHED)
+
+
 class StatusRow(models.Model):
     """One open receivable as the run saw it. Plain ids (no database constraints): a snapshot."""
 

@@ -57,6 +57,7 @@ import json, random, sys
 import django
 django.setup()
 from huikuan.accounts.access import visible_customers
+from django.utils import timezone
 from huikuan.accounts.models import Team, User
 
 manager, salesperson, password, per_user = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
@@ -71,7 +72,7 @@ for user in [boss, *sales]:
     ids = list(visible_customers(user).order_by("pk").values_list("pk", flat=True))
     ids = random.Random(user.pk).sample(ids, min(per_user, len(ids)))
     users[user.username] = {"role": user.role, "customers": ids}
-print(json.dumps(users))
+print(json.dumps({"users": users, "today": timezone.localdate().isoformat()}))
 """
 
 COUNT_CODE = """
@@ -137,13 +138,15 @@ def prepare(scale: str, env: dict[str, str], postgres: bool) -> dict[str, Any]:
         )
     else:  # a PostgreSQL database that already holds a portfolio: use it as it is
         timings["generate_s"] = None
-    print("daily run …", file=sys.stderr, flush=True)
-    timings["daily_s"] = _huikuan("daily", "--as-of", AS_OF, "--quiet", env=env)
     _wall, out = _run(
         [sys.executable, "-c", SETUP_CODE, MANAGER, SALESPERSON, PASSWORD, str(CUSTOMERS_PER_USER)], env
     )
-    users = json.loads(out.strip().splitlines()[-1])
-    return {"timings": timings, "users": users}
+    setup = json.loads(out.strip().splitlines()[-1])
+    # The run of the day the pages show (the server's local date, which after 16:00 UTC is the day
+    # after AS_OF in China): without it every page would judge its customers anew.
+    print(f"daily run for {setup['today']} …", file=sys.stderr, flush=True)
+    timings["daily_s"] = _huikuan("daily", "--as-of", setup["today"], "--quiet", env=env)
+    return {"timings": timings, "users": setup["users"], "today": setup["today"]}
 
 
 # --- the clients -------------------------------------------------------------------------------
@@ -385,6 +388,7 @@ def bench(scale: str, n_clients: int, seconds: float, home: Path, database_url: 
         "database": "postgresql" if postgres else "sqlite",
         "scale": scale,
         "as_of": AS_OF,
+        "run_as_of": prepared["today"],
         "server": {"workers": WORKERS, "worker_class": "gthread", "threads": 4},
         "cores": os.cpu_count(),
         "seconds": seconds,

@@ -365,6 +365,7 @@ def load(args: argparse.Namespace, home: Path, database_url: str) -> dict[str, A
         "database": "postgresql",
         "scale": args.scale,
         "as_of": AS_OF,
+        "run_as_of": prepared["today"],
         "server": {"workers": WORKERS, "worker_class": "gthread", "threads": 4},
         "cores": os.cpu_count(),
         "mix": {role: dict(pairs) for role, pairs in MIX.items()},
