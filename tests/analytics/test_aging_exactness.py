@@ -125,3 +125,28 @@ def test_a_commercial_bill_counts_at_maturity() -> None:
     pay(customer, date(2026, 11, 1), "1000.00", method="commercial_bill", bill_maturity=date(2027, 2, 1))
     assert results(AS_OF)[receivable.pk]["open_c"] == 100000
     assert receivable.pk not in results(date(2027, 2, 1))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", [5, 23])
+@pytest.mark.parametrize("counts_at_maturity", [True, False])
+def test_the_pages_open_amounts_equal_the_runs_to_the_cent(seed: int, counts_at_maturity: bool) -> None:
+    """`balances.open_amounts` (one query, the customer page's `with_open`) and the daily run's
+    ledger agree on every receivable, before and after bills mature, payments and adjustments."""
+    from analytics.portfolio import build_portfolio
+    from huikuan.analytics.load import load_portfolio, run_settings
+    from huikuan.core.analytics.ledger import open_cents, with_effective_dates
+    from huikuan.ledger.models import CompanySettings
+    from huikuan.ledger.services.balances import open_amounts
+
+    build_portfolio(seed, AS_OF, customers=10)
+    settings = CompanySettings.current()
+    settings.bills_collected_at_maturity = counts_at_maturity
+    settings.save()
+    ids = list(Receivable.objects.filter(is_void=False).values_list("pk", flat=True))
+    for as_of in (AS_OF - timedelta(days=120), AS_OF, AS_OF + timedelta(days=90)):
+        portfolio, _timings = load_portfolio(as_of)
+        alloc = with_effective_dates(portfolio.allocations, run_settings().bills_collected_at_maturity)
+        runs = dict(open_cents(portfolio.receivables, alloc, portfolio.adjustments, as_of).iter_rows())
+        pages = open_amounts(ids, as_of)
+        assert {rid: int(amount * 100) for rid, amount in pages.items()} == {rid: runs[rid] for rid in ids}

@@ -24,7 +24,7 @@ from factories import PASSWORD
 from huikuan.analytics import customer as one_customer
 from huikuan.analytics.models import DailyRun
 from huikuan.analytics.run import run_daily
-from huikuan.collection.models import Promise
+from huikuan.collection.models import OtherCreditor, Promise
 from huikuan.collection.services.activities import ActivityInput, log_activity
 from huikuan.ledger.models import Contact, Customer, Receivable
 from huikuan.ledger.services.allocation import PaymentInput, record_payment
@@ -149,7 +149,7 @@ def test_customer_page_reads_the_run_until_something_is_saved(
     assert evaluated == [world.cust_a.pk]  # evaluated now: an activity was logged after the run
 
 
-@pytest.mark.parametrize("change", ["payment", "contact", "receivable"])
+@pytest.mark.parametrize("change", ["payment", "contact", "receivable", "other_creditor"])
 def test_changes_after_the_run_are_noticed(world: World, ran: DailyRun, change: str) -> None:
     assert not one_customer.changed_since(world.cust_a.pk, ran)
     if change == "payment":
@@ -158,6 +158,8 @@ def test_changes_after_the_run_are_noticed(world: World, ran: DailyRun, change: 
         contact = Contact.objects.filter(customer=world.cust_a).first()
         contact.title = "财务总监"
         contact.save()
+    elif change == "other_creditor":
+        OtherCreditor.objects.create(customer=world.cust_a, name="华东钢材", amount_owed=Decimal("50000.00"))
     else:
         receivable = Receivable.objects.filter(contract__customer=world.cust_a).first()
         receivable.doc_no = "YS-2026-001"
@@ -184,6 +186,21 @@ def test_customer_page_keeps_its_lower_part_until_something_is_saved(world: Worl
     assert after.context["sections"]["open_total"] == first.context["sections"]["open_total"] - Decimal(
         "10.00"
     )
+
+
+def test_the_kept_page_shows_contacts_and_creditors_saved_after_the_run(world: World, ran: DailyRun) -> None:
+    """The upper part's people are kept with the lower part: a contact or another creditor saved
+    after the run must appear on the next visit, and an erased contact must lose its details."""
+    client = client_for(world.sales_a)
+    url = reverse("customers:detail", args=[world.cust_a.pk])
+    client.get(url)
+    kept = client.get(url)
+    assert "web/customers/_sections.html" not in [t.name for t in kept.templates]
+    OtherCreditor.objects.create(customer=world.cust_a, name="华东钢材", amount_owed=Decimal("50000.00"))
+    assert "华东钢材" in client.get(url).content.decode()
+    Contact.objects.create(customer=world.cust_a, name="周会计", is_payer=True, phone="021-55550199")
+    html = client.get(url).content.decode()
+    assert "周会计" in html and "021-55550199" in html
 
 
 def test_another_user_does_not_get_the_kept_page_of_someone_else(world: World, ran: DailyRun) -> None:

@@ -43,8 +43,9 @@ def customer_statuses(customer_id: int, as_of: date) -> list[dict[str, Any]]:
 
 
 # Tables whose rows belong to one customer, with the SQL that reaches the customer from them.
-# Every one has ``updated_at`` (set on save); a row saved after the run started means the run's
-# judgement of the customer may be out of date.
+# Every one has ``updated_at`` (set on save) and is never deleted; a row saved after the run
+# started means the run's judgement of the customer, or the customer page kept since, may be out
+# of date (other creditors do not enter the judgement; the page shows them).
 _OWNED = (
     ("ledger_customer", "t.id = %s"),
     ("ledger_customeralias", "t.customer_id = %s"),
@@ -58,6 +59,7 @@ _OWNED = (
     ("collection_activity", "t.customer_id = %s"),
     ("collection_paymentplan", "t.customer_id = %s"),
     ("collection_promise", "t.customer_id = %s"),
+    ("collection_othercreditor", "t.customer_id = %s"),
     ("collection_blockingissue", "t.customer_id = %s"),
     ("collection_sanction", "t.customer_id = %s"),
     ("collection_naturereview", "t.customer_id = %s"),

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from huikuan.core.money import ZERO, cents
@@ -35,37 +35,39 @@ def _counted_allocations(as_of: date | None, counts_at_maturity: bool) -> Q:
     )
 
 
-def open_amounts(receivable_ids: Iterable[int], as_of: date | None = None) -> dict[int, Decimal]:
-    """open(D) for many receivables in two queries; ``as_of=None`` counts every entry ever booked."""
-    ids = list(receivable_ids)
-    return open_of(dict(Receivable.objects.filter(pk__in=ids).values_list("pk", "amount")), as_of)
-
-
-def open_of(amounts: dict[int, Decimal], as_of: date | None = None) -> dict[int, Decimal]:
-    """`open_amounts` for receivables already read: {id: amount} → {id: open amount}."""
-    ids = list(amounts)
-    settings = CompanySettings.current()
-    allocated = dict(
+def with_open(receivables: QuerySet[Receivable], as_of: date | None = None) -> QuerySet[Receivable]:
+    """The receivables with what counts against them as of ``as_of`` (``None``: every entry ever
+    booked) — ``allocated`` and ``adjusted``, sums read in the same query; `open_of_row` gives open(D)."""
+    counts_at_maturity = CompanySettings.current().bills_collected_at_maturity
+    allocated = (
         Allocation.objects.filter(
-            Q(receivable_id__in=ids) & _counted_allocations(as_of, settings.bills_collected_at_maturity)
+            Q(receivable=OuterRef("pk")) & _counted_allocations(as_of, counts_at_maturity)
         )
-        .values("receivable_id")
+        .values("receivable")
         .annotate(total=Sum("amount"))
-        .values_list("receivable_id", "total")
+        .values("total")
     )
-    adj_filter = Q(receivable_id__in=ids, status=ApprovalStatus.APPROVED)
+    adjustments = Adjustment.objects.filter(receivable=OuterRef("pk"), status=ApprovalStatus.APPROVED)
     if as_of is not None:
-        adj_filter &= Q(adjusted_on__lte=as_of)
-    adjusted = dict(
-        Adjustment.objects.filter(adj_filter)
-        .values("receivable_id")
-        .annotate(total=Sum("amount"))
-        .values_list("receivable_id", "total")
+        adjustments = adjustments.filter(adjusted_on__lte=as_of)
+    adjusted = adjustments.values("receivable").annotate(total=Sum("amount")).values("total")
+    total = DecimalField(max_digits=16, decimal_places=2)
+    return receivables.annotate(
+        allocated=Subquery(allocated, output_field=total), adjusted=Subquery(adjusted, output_field=total)
     )
-    return {
-        rid: cents(amount - (allocated.get(rid) or ZERO) - (adjusted.get(rid) or ZERO))
-        for rid, amount in amounts.items()
-    }
+
+
+def open_of_row(receivable: Receivable) -> Decimal:
+    """open(D) of a receivable read through `with_open`."""
+    allocated = getattr(receivable, "allocated", None) or ZERO
+    adjusted = getattr(receivable, "adjusted", None) or ZERO
+    return cents(receivable.amount - allocated - adjusted)
+
+
+def open_amounts(receivable_ids: Iterable[int], as_of: date | None = None) -> dict[int, Decimal]:
+    """open(D) for many receivables in one query; ``as_of=None`` counts every entry ever booked."""
+    rows = with_open(Receivable.objects.filter(pk__in=list(receivable_ids)).only("amount"), as_of)
+    return {r.pk: open_of_row(r) for r in rows}
 
 
 def open_amount(receivable: Receivable, as_of: date | None = None) -> Decimal:

@@ -20,7 +20,7 @@ from huikuan.analytics.customer import unchanged_run
 from huikuan.analytics.models import DailyRun
 from huikuan.collection.models import Activity, Promise, Sanction
 from huikuan.ledger.models import ContactRole, Document, Receivable
-from huikuan.ledger.services.balances import open_of
+from huikuan.ledger.services.balances import open_of_row, with_open
 from huikuan.privacy import rights
 from huikuan.web.access import customer_or_404
 
@@ -56,15 +56,18 @@ def _receivable_rows(user, customer, as_of: date, run: DailyRun | None) -> list[
     from huikuan.analytics.customer import customer_judgements
 
     receivables = list(
-        Receivable.objects.filter(
-            contract__in=visible_contracts(user).filter(customer=customer), is_void=False
+        with_open(
+            Receivable.objects.filter(
+                contract__in=visible_contracts(user).filter(customer=customer), is_void=False
+            )
+            .select_related("contract")
+            .order_by("due_on", "sequence"),
+            as_of,
         )
-        .select_related("contract")
-        .order_by("due_on", "sequence")
     )
     from huikuan.prediction.service import customer_outlook
 
-    opens = open_of({r.pk: r.amount for r in receivables}, as_of)
+    opens = {r.pk: open_of_row(r) for r in receivables}
     statuses = {s["id"]: s for s in customer_judgements(customer.pk, as_of, run)}
     outlook = customer_outlook(customer.pk, as_of)  # empty until `huikuan predict train` has run
     lang = "en" if (get_language() or "").startswith("en") else "zh-hans"
@@ -107,7 +110,8 @@ def _sections(request: HttpRequest, customer, as_of: date, run: DailyRun | None)
         .order_by("-created_at")[:30],
     }
     return {
-        "html": mark_safe(render_to_string("web/customers/_sections.html", context, request=request)),
+        # No request: the fragment needs no context processor (menu, CSRF), only the active language.
+        "html": mark_safe(render_to_string("web/customers/_sections.html", context)),
         "open_total": sum((row["open"] for row in open_rows), 0),
         "overdue_total": sum((row["open"] for row in open_rows if row["days_overdue"] > 0), 0),
         "nature": statuses[0]["nature"] if statuses else None,
@@ -129,22 +133,33 @@ def customer_detail(request: HttpRequest, customer_pk: int) -> HttpResponse:
     kept = caches["default"]
     sections = kept.get(key) if key else None
     if sections is None:
-        sections = _sections(request, customer, as_of, run)
+        # The customer's contacts, credit hold, other creditors and third-party payers are kept
+        # with it: all are among what `changed_since` watches.
+        sections = {**_sections(request, customer, as_of, run), **_people(customer)}
         if key:
             kept.set(key, sections, SECTIONS_SECONDS)
-    contacts = list(customer.contacts.order_by("erased_at", "pk"))
     context = {
         "customer": customer,
         "as_of": as_of,
         "sections": sections,
-        "role_map": _role_map(contacts),
-        "credit_hold": customer.sanctions.filter(
-            kind=Sanction.Kind.CREDIT_HOLD, status=Sanction.Status.ACTIVE
-        ).first(),
-        "creditors": customer.other_creditors.all(),
-        "payers": customer.third_party_payers.all(),
-        "contacts": contacts,
+        "role_map": _role_map(sections["contacts"]),
+        "credit_hold": sections["credit_hold"],
+        "creditors": sections["creditors"],
+        "payers": sections["payers"],
+        "contacts": sections["contacts"],
         "may_export": rights.may_export(request.user),
         "may_erase": rights.may_erase(request.user),
     }
     return render(request, "web/customers/detail.html", context)
+
+
+def _people(customer) -> dict:
+    """The upper part's lists: contacts (erased last), the active credit hold, creditors, payers."""
+    return {
+        "contacts": list(customer.contacts.order_by("erased_at", "pk")),
+        "credit_hold": customer.sanctions.filter(
+            kind=Sanction.Kind.CREDIT_HOLD, status=Sanction.Status.ACTIVE
+        ).first(),
+        "creditors": list(customer.other_creditors.all()),
+        "payers": list(customer.third_party_payers.all()),
+    }
