@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.db.backends.sqlite3.base import DatabaseWrapper
 
 from analytics.portfolio import build_portfolio
@@ -78,3 +79,34 @@ def test_arrow_staging_stores_what_the_cursor_path_stores(db: None, tmp_path: Pa
     through_arrow = [tuple(_normal(c, v) for c, v in zip(write.COLUMNS, row, strict=True)) for row in stored]
     assert through_arrow == through_django
     assert set(kinds) <= {"real", "integer"}  # money stored as a number, as Django's path stores it
+
+
+def test_on_postgresql_the_rows_are_loaded_frozen_and_visible_to_all(db: None) -> None:
+    """COPY … FREEZE in the transaction that empties the table: every page of the status table is
+    all-visible and all-frozen at once, so autovacuum has nothing to do on it after the run."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY FREEZE is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'pg_visibility'")
+        if cursor.fetchone() is None:
+            pytest.skip("the pg_visibility extension is not installed")
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_visibility")
+    build_portfolio(12, AS_OF, customers=30)
+    portfolio, _ = load_portfolio(AS_OF)
+    settings = run_settings()
+    rows, _codes = write.status_rows(
+        evaluate(portfolio, AS_OF, settings).results, 7, company_tables(settings)
+    )
+    write.empty(0)
+    write.stage(rows, 0)
+    table = ReceivableStatus._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT all_visible, all_frozen FROM pg_visibility_map_summary(%s::regclass)", [table])
+        visible, frozen = cursor.fetchone()
+        cursor.execute(f"SELECT count(*) FROM {connection.ops.quote_name(table)}")
+        assert cursor.fetchone()[0] == rows.height
+        cursor.execute("SELECT pg_relation_size(%s::regclass) / current_setting('block_size')::int", [table])
+        pages = cursor.fetchone()[0]
+    assert pages > 0 and visible == frozen == pages

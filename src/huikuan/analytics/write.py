@@ -148,17 +148,19 @@ def stage(rows: pl.DataFrame, slot: int, progress: Callable[[int], None] | None 
     table = connection.ops.quote_name(STATUS_MODELS[slot]._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
     if connection.vendor == "postgresql":
-        with (
-            transaction.atomic(),
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
-        ):
-            for i, chunk in enumerate(_chunks(rows)):
-                for row in chunk.iter_rows():
-                    copy.write_row(row)
-                _test_pause(i)
-                if progress:
-                    progress(chunk.height)
+        # Emptied again in the COPY's own transaction, the rows can be loaded frozen and visible to
+        # all: the table needs no vacuum afterwards (autovacuum used to visit it during office hours)
+        # and index-only scans need not check its rows. No reader looks at the unused table.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {table}")
+            copy_rows = f"COPY {table} ({names}) FROM STDIN WITH (FREEZE)"
+            with cursor.cursor.copy(copy_rows) as copy:
+                for i, chunk in enumerate(_chunks(rows)):
+                    for row in chunk.iter_rows():
+                        copy.write_row(row)
+                    _test_pause(i)
+                    if progress:
+                        progress(chunk.height)
         return
     if engine() == "connectorx":  # a database file this process can open outside Django (sql.engine)
         path = str(connection.settings_dict["NAME"])
