@@ -293,3 +293,24 @@ def scalar_list(sql: str) -> list[date]:
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return [d if isinstance(d, date) else date.fromisoformat(d) for (d,) in cursor.fetchall()]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_generated_tables_are_left_vacuumed():
+    """After a bulk load autovacuum would visit every table in the next minutes, competing with the
+    first users; `generate` vacuums them itself: each generated table was vacuumed after the load."""
+    if connection.vendor != "postgresql":
+        pytest.skip("VACUUM is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT now()")
+        started = cursor.fetchone()[0]
+    generate(TINY, seed=5, as_of=AS_OF)
+    tables = [model._meta.db_table for model in models()]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT relname, last_vacuum FROM pg_stat_user_tables WHERE relname = ANY(%s)", [tables]
+        )
+        vacuumed = dict(cursor.fetchall())
+    assert set(vacuumed) == set(tables)
+    assert all(at is not None and at >= started for at in vacuumed.values()), vacuumed
