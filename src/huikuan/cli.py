@@ -51,7 +51,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from huikuan.ops import serve
 
     require_safe_configuration("serve")
-    serve(host=args.host, port=args.port, workers=args.workers)
+    serve(host=args.host, port=args.port, workers=args.workers, threads=args.threads)
     return EXIT_OK
 
 
@@ -218,6 +218,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument(
         "--workers", type=int, default=None, help="worker processes (default: 2 × cores + 1, at most 9)"
+    )
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=2,
+        help="threads per worker (default: 2, enough to overlap a database round trip)",
     )
 
     p = add("worker", cmd_worker, "run queued background tasks")
