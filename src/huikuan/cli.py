@@ -222,8 +222,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--threads",
         type=int,
-        default=2,
-        help="threads per worker (default: 2, enough to overlap a database round trip)",
+        default=None,
+        help="threads per worker (default: huikuan.ops.SERVE_THREADS)",
     )
 
     p = add("worker", cmd_worker, "run queued background tasks")

@@ -73,12 +73,14 @@ def create_user(
     return user
 
 
-def serve(host: str, port: int, workers: int | None = None, threads: int = 2) -> None:
-    """Run gunicorn in this process; static files are served by WhiteNoise from STATIC_ROOT.
+# Threads per gunicorn worker. Pages are CPU-bound Python: two threads overlap a database round
+# trip, more only share the worker's interpreter lock and stretch the longest pages (PostgreSQL web
+# bench, 2 workers: Customer 360 p95 143–146 ms with 2 threads against 193–209 ms with 4).
+SERVE_THREADS = 2
 
-    Pages are CPU-bound Python: two threads per worker overlap a database round trip, more only
-    share the worker's interpreter lock and stretch the longest pages (PostgreSQL web bench, 2
-    workers: Customer 360 p95 143–146 ms with 2 threads against 193–209 ms with 4)."""
+
+def serve(host: str, port: int, workers: int | None = None, threads: int | None = None) -> None:
+    """Run gunicorn in this process; static files are served by WhiteNoise from STATIC_ROOT."""
     from gunicorn.app.base import BaseApplication
 
     from huikuan.cli import CommandError
@@ -94,7 +96,7 @@ def serve(host: str, port: int, workers: int | None = None, threads: int = 2) ->
         "bind": f"{host}:{port}",
         "workers": workers or min(2 * cores + 1, 9),
         "worker_class": "gthread",
-        "threads": threads,
+        "threads": threads or SERVE_THREADS,
         "timeout": 120,
         "accesslog": "-",
         "errorlog": "-",

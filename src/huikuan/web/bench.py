@@ -38,6 +38,8 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
+from huikuan.ops import SERVE_THREADS
+
 AS_OF = "2026-11-27"
 SEED = 1
 PASSWORD = "huikuan-demo"  # the demo password (huikuan.demo.setup)
@@ -45,7 +47,6 @@ MANAGER = "wangfang"
 SALESPERSON = "zhangsan"
 HOST = "127.0.0.1"
 WORKERS = 2
-THREADS = 2  # per worker, as `huikuan serve` by default
 PAGES = ("today", "customer", "dashboard")
 # What a user of each role opens, roughly: salespeople live on Today and their customers,
 # managers look at the dashboard more often.
@@ -344,8 +345,6 @@ def serving(env: dict[str, str], home: Path, workers: int = WORKERS) -> Iterator
                 str(port),
                 "--workers",
                 str(workers),
-                "--threads",
-                str(THREADS),
             ],
             env=env,
             stdout=out,
@@ -395,7 +394,7 @@ def bench(scale: str, n_clients: int, seconds: float, home: Path, database_url: 
         "scale": scale,
         "as_of": AS_OF,
         "run_as_of": prepared["today"],
-        "server": {"workers": WORKERS, "worker_class": "gthread", "threads": THREADS},
+        "server": {"workers": WORKERS, "worker_class": "gthread", "threads": SERVE_THREADS},
         "cores": os.cpu_count(),
         "seconds": seconds,
         "weights": {role: dict(zip(PAGES, w, strict=True)) for role, w in WEIGHTS.items()},

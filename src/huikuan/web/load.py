@@ -41,11 +41,11 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from huikuan.ops import SERVE_THREADS
 from huikuan.web.bench import (
     AS_OF,
     HOST,
     PASSWORD,
-    THREADS,
     _env,
     _percentile,
     _run,
@@ -367,7 +367,7 @@ def load(args: argparse.Namespace, home: Path, database_url: str) -> dict[str, A
         "scale": args.scale,
         "as_of": AS_OF,
         "run_as_of": prepared["today"],
-        "server": {"workers": WORKERS, "worker_class": "gthread", "threads": THREADS},
+        "server": {"workers": WORKERS, "worker_class": "gthread", "threads": SERVE_THREADS},
         "cores": os.cpu_count(),
         "mix": {role: dict(pairs) for role, pairs in MIX.items()},
         "setup": prepared["timings"],

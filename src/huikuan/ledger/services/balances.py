@@ -58,10 +58,9 @@ def with_open(receivables: QuerySet[Receivable], as_of: date | None = None) -> Q
 
 
 def open_of_row(receivable: Receivable) -> Decimal:
-    """open(D) of a receivable read through `with_open`."""
-    allocated = getattr(receivable, "allocated", None) or ZERO
-    adjusted = getattr(receivable, "adjusted", None) or ZERO
-    return cents(receivable.amount - allocated - adjusted)
+    """open(D) of a receivable read through `with_open` (without its sums: AttributeError, never zero)."""
+    allocated, adjusted = receivable.allocated, receivable.adjusted  # type: ignore[attr-defined]
+    return cents(receivable.amount - (allocated or ZERO) - (adjusted or ZERO))
 
 
 def open_amounts(receivable_ids: Iterable[int], as_of: date | None = None) -> dict[int, Decimal]:
