@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from huikuan.accounts.access import visible_customers
@@ -47,12 +48,15 @@ class SanctionError(LedgerError):
     """A step the rules refuse; the message is safe to show (Chinese)."""
 
 
+def credit_holds() -> QuerySet[Sanction]:
+    """Credit holds in force (F1): shown everywhere their customer appears."""
+    return Sanction.objects.filter(kind=Sanction.Kind.CREDIT_HOLD, status=S.ACTIVE)
+
+
 def held_customer_ids(customer_ids: Iterable[int]) -> set[int]:
     """Which of these customers are on credit hold now (one query, for lists)."""
     return set(
-        Sanction.objects.filter(
-            customer_id__in=list(customer_ids), kind=Sanction.Kind.CREDIT_HOLD, status=S.ACTIVE
-        ).values_list("customer_id", flat=True)
+        credit_holds().filter(customer_id__in=list(customer_ids)).values_list("customer_id", flat=True)
     )
 
 

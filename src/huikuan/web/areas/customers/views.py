@@ -18,7 +18,8 @@ from django.utils.translation import get_language
 from huikuan.accounts.access import visible_contracts, visible_customers
 from huikuan.analytics.customer import unchanged_run
 from huikuan.analytics.models import DailyRun
-from huikuan.collection.models import Activity, Promise, Sanction
+from huikuan.collection.models import Activity, Promise
+from huikuan.collection.services.sanctions import credit_holds
 from huikuan.ledger.models import ContactRole, Document, Receivable
 from huikuan.ledger.services.balances import open_of_row, with_open
 from huikuan.privacy import rights
@@ -157,9 +158,7 @@ def _people(customer) -> dict:
     """The upper part's lists: contacts (erased last), the active credit hold, creditors, payers."""
     return {
         "contacts": list(customer.contacts.order_by("erased_at", "pk")),
-        "credit_hold": customer.sanctions.filter(
-            kind=Sanction.Kind.CREDIT_HOLD, status=Sanction.Status.ACTIVE
-        ).first(),
+        "credit_hold": credit_holds().filter(customer=customer).first(),
         "creditors": list(customer.other_creditors.all()),
         "payers": list(customer.third_party_payers.all()),
     }

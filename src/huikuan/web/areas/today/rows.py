@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from huikuan.accounts.access import contract_filter
 from huikuan.accounts.models import User
 from huikuan.analytics.models import DailyRun, StatusRow
-from huikuan.collection.models import Activity, Promise, Sanction
+from huikuan.collection.models import Activity, Promise
+from huikuan.collection.services.sanctions import held_customer_ids
 from huikuan.core.limitation import warning_tier
 from huikuan.core.reasons import Reason, registry
 from huikuan.core.tables import DEFAULT_TABLES
@@ -118,17 +119,6 @@ def _gaps_from_codes(codes: list[str], first_block: str | None) -> tuple[list[st
     severities = DEFAULT_TABLES.readiness.severities
     block = [c for c in codes if c == first_block or severities.get(c) == "block"]
     return block, [c for c in codes if c not in block]
-
-
-def holds(customer_ids: Iterable[int]) -> set[int]:
-    """Customers with an active credit hold (F1), shown on every row of theirs."""
-    return set(
-        Sanction.objects.filter(
-            customer_id__in=list(customer_ids),
-            kind=Sanction.Kind.CREDIT_HOLD,
-            status=Sanction.Status.ACTIVE,
-        ).values_list("customer_id", flat=True)
-    )
 
 
 def from_status(
@@ -248,7 +238,7 @@ def build_rows(user: Any, run: DailyRun, statuses: Iterable[StatusRow], today: d
     receivables = _receivables(user, (s.receivable_id for s in statuses))
     statuses = [s for s in statuses if s.receivable_id in receivables]
     customer_ids = {s.customer_id for s in statuses}
-    held = holds(customer_ids)
+    held = held_customer_ids(customer_ids)
     touched = touched_since(run, customer_ids)
     fresh: dict[int, dict[str, Any]] = {}
     for customer_id in touched:
@@ -297,5 +287,11 @@ def single_row(user: Any, receivable: Receivable, today: date, run: DailyRun | N
     opens = open_amounts([receivable.pk], today)
     contact = _contacts([st.get("contact_id")]).get(st.get("contact_id") or 0)
     return from_scalar(
-        st, receivable, opens[receivable.pk], contact, today, holds([receivable.contract.customer_id]), rank
+        st,
+        receivable,
+        opens[receivable.pk],
+        contact,
+        today,
+        held_customer_ids([receivable.contract.customer_id]),
+        rank,
     )
